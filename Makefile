@@ -1,0 +1,40 @@
+# jixiao — the front door. `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_INBOX ?= .jixiao/inbox
+
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: install demo test lint airflow clean
+
+install: $(STAMP)
+
+# Reinstall only when the dependency pins change.
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (jixiao needs Python 3.11; set PYTHON=...)" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/jixiao samples $(DEMO_INBOX)
+	$(BIN)/jixiao run --inbox $(DEMO_INBOX) > .jixiao/demo-run.log 2>&1 || { tail -n 60 .jixiao/demo-run.log; exit 1; }
+	@tail -n 1 .jixiao/demo-run.log > .jixiao/demo-summary.json
+	@$(BIN)/python -m jixiao.demo_report .jixiao/demo-summary.json
+
+test: install
+	$(BIN)/ruff check .
+	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf .jixiao .pytest_cache

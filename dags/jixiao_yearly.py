@@ -1,0 +1,97 @@
+"""Yearly load of budget-performance evaluations into the jixiao warehouse.
+
+discover → extract (mapped over batches of files) → load_raw → dbt_build → validate → publish
+
+Wiring only: every step calls a typed function in ``jixiao.pipeline``. Tasks that write
+the DuckDB warehouse run one after another (``max_active_runs=1``); mapped extract
+tasks only write per-submission envelope files.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, Param, chain, dag, get_current_context, task
+
+INBOX = os.getenv("JIXIAO_INBOX", "")
+BATCH_SIZE = int(os.getenv("JIXIAO_BATCH_SIZE", "25"))
+RETRIES = int(os.getenv("JIXIAO_RETRIES", "2"))
+MARTS = ("fct_department_year",)
+MART_ASSETS = [Asset(name=f"jixiao.marts.{name}", uri=f"jixiao://marts/{name}") for name in MARTS]
+
+DEFAULT_ARGS = {
+    "owner": "jixiao",
+    "retries": RETRIES,
+    "retry_delay": timedelta(minutes=1),
+}
+
+
+@dag(
+    dag_id="jixiao_yearly",
+    schedule="@yearly",
+    start_date=datetime(2019, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["jixiao", "warehouse", "performance-evaluation"],
+    params={
+        "inbox": Param(INBOX, type="string", description="Inbox folder (empty: JIXIAO_INBOX)"),
+        "year": Param(None, type=["null", "integer"], description="Fiscal year folder; null: all"),
+        "batch_size": Param(BATCH_SIZE, type="integer", minimum=1),
+    },
+    doc_md=__doc__,
+)
+def jixiao_yearly() -> None:
+    @task
+    def discover() -> list[list[dict]]:
+        from jixiao import pipeline
+
+        context = get_current_context()
+        params = context["params"]
+        planned = pipeline.plan(params["inbox"] or None, params["year"], params["batch_size"])
+        context["ti"].xcom_push(key="counts", value=planned["counts"])
+        return planned["batches"]
+
+    @task
+    def extract(batch: list[dict]) -> list[str]:
+        from jixiao import pipeline
+
+        return pipeline.extract_batch(batch, get_current_context()["run_id"])
+
+    @task(trigger_rule="none_failed")
+    def load_raw(envelope_batches: list[list[str]] | None = None) -> dict:
+        from jixiao import pipeline
+
+        return pipeline.load(list(envelope_batches or []))
+
+    @task
+    def dbt_build() -> dict:
+        from jixiao import pipeline
+
+        return pipeline.transform()
+
+    @task
+    def validate() -> dict:
+        from jixiao import pipeline
+
+        return pipeline.validate(get_current_context()["run_id"])
+
+    @task(outlets=MART_ASSETS)
+    def publish(loaded: dict, checked: dict) -> dict:
+        from jixiao import pipeline
+
+        context = get_current_context()
+        counts = context["ti"].xcom_pull(task_ids="discover", key="counts")
+        return pipeline.summarize(context["run_id"], counts, loaded, checked)
+
+    planned = discover()
+    envelopes = extract.expand(batch=planned)
+    loaded = load_raw(envelopes)
+    built = dbt_build()
+    checked = validate()
+    chain(loaded, built, checked)
+    chain(planned, publish(loaded, checked))
+
+
+jixiao_yearly()

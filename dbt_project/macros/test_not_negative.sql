@@ -1,0 +1,10 @@
+{#
+    Generic test: the column holds no negative value (nulls pass).
+#}
+{% test not_negative(model, column_name) %}
+
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} < 0
+
+{% endtest %}

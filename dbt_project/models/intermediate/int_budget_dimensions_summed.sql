@@ -1,0 +1,85 @@
+-- Budget totals per submission and dimension (资金来源, 资金结构, 预算级次, 合计 …).
+--
+-- The parts of a dimension are summed; printed total lines (合计 / 总计 / 小计)
+-- are kept apart so they are not counted twice. A dimension made of a total
+-- line only (e.g. the 合计 row of a third-party report) takes that line.
+
+with
+
+budget_lines as (
+
+    select * from {{ ref('stg_budget_lines') }}
+
+),
+
+dimensions_summed as (
+
+    select
+        sha256,
+        dimension,
+
+        count(*) filter (where not is_total_line) as part_count,
+        round(sum(budget_amount) filter (where not is_total_line), 6)
+            as part_budget_sum,
+        round(sum(actual_amount) filter (where not is_total_line), 6)
+            as part_actual_sum,
+        arg_min(printed_rate, line_number) filter (
+            where not is_total_line
+        ) as first_part_printed_rate,
+
+        count(*) filter (where is_total_line) as total_line_count,
+        arg_min(budget_amount, line_number) filter (
+            where is_total_line
+        ) as printed_budget_total,
+        arg_min(actual_amount, line_number) filter (
+            where is_total_line
+        ) as printed_actual_total,
+        arg_min(printed_rate, line_number) filter (
+            where is_total_line
+        ) as total_line_printed_rate
+
+    from budget_lines
+
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+
+        ---------- ids
+        sha256,
+
+        ---------- strings
+        dimension,
+
+        ---------- numerics
+        case dimension
+            when '资金来源' then 1
+            when '合计' then 2
+            when '总计' then 2
+            when '资金结构' then 3
+            when '预算级次' then 4
+            else 5
+        end as dimension_priority,
+        cast(part_count as integer) as part_count,
+        coalesce(part_budget_sum, printed_budget_total) as budget_total,
+        coalesce(part_actual_sum, printed_actual_total) as actual_total,
+        printed_budget_total,
+        printed_actual_total,
+        round(part_budget_sum - printed_budget_total, 6)
+            as budget_total_line_difference,
+        coalesce(
+            total_line_printed_rate,
+            case when part_count = 1 then first_part_printed_rate end
+        ) as printed_execution_rate,
+
+        ---------- booleans
+        total_line_count > 0 as has_total_line
+
+    from dimensions_summed
+
+)
+
+select * from final

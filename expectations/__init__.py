@@ -1,0 +1,1 @@
+"""Great Expectations suites (suites/*.json) and the runner that stores their results."""

@@ -1,0 +1,140 @@
+"""Consistency checks over an extracted form: values are kept as printed and flagged.
+
+- a leaf score above its points → ``score_exceeds_points``
+- leaf scores not adding up to 总分 → ``leaf_sum_mismatch``
+- children's points not adding up to their parent's → ``points_sum_mismatch``
+- a printed rate far from actual / budget → ``rate_mismatch``
+- the budget breakdowns not summing to the same total → ``budget_dimension_mismatch``
+"""
+
+from __future__ import annotations
+
+from extract import issues as codes
+from extract.issues import issue, where
+from extract.record import BudgetLine, Indicator, Issue
+
+SCORE_TOLERANCE = 0.01
+RATE_TOLERANCE = 0.006  # a rate printed as a whole percent is off by up to 0.005
+AMOUNT_TOLERANCE = 0.05  # 万元
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def check_scores(indicators: list[Indicator], name: str) -> list[Issue]:
+    """Given the indicators, return a warning for every score above its indicator's points."""
+    found = []
+    for row in indicators:
+        score, points = row["score"], row["points"]
+        if score is not None and points is not None and score > points + 1e-9:
+            found.append(
+                issue(
+                    "warning",
+                    codes.SCORE_EXCEEDS_POINTS,
+                    f"{where(name, row['page'])}: indicator {row['level3']!r} scores "
+                    f"{_fmt(score)} on {_fmt(points)} point(s); expected at most "
+                    f"{_fmt(points)}; kept as printed",
+                    row["page"],
+                )
+            )
+    return found
+
+
+def check_leaf_sum(
+    indicators: list[Indicator], total: float | None, page: int | None, name: str
+) -> list[Issue]:
+    """Given the indicators and the printed 总分, return a warning when the leaves differ."""
+    scores = [row["score"] for row in indicators if row["score"] is not None]
+    if total is None or not scores:
+        return []
+    leaf_sum = sum(scores)
+    if abs(leaf_sum - total) <= SCORE_TOLERANCE:
+        return []
+    return [
+        issue(
+            "warning",
+            codes.LEAF_SUM_MISMATCH,
+            f"{where(name, page)}: leaf scores add up to {_fmt(leaf_sum)} but 总分 is "
+            f"printed as {_fmt(total)}; expected them equal",
+            page,
+        )
+    ]
+
+
+def _points_issue(name: str, page: int | None, what: str, parts: float, whole: float) -> Issue:
+    return issue(
+        "warning",
+        codes.POINTS_SUM_MISMATCH,
+        f"{where(name, page)}: the points under {what} add up to {_fmt(parts)}, but it is "
+        f"printed with {_fmt(whole)}; expected them equal",
+        page,
+    )
+
+
+def check_points(indicators: list[Indicator], total_points: float | None, name: str) -> list[Issue]:
+    """Given the indicators and 总分's points, return warnings where children's points differ."""
+    level2: dict[tuple[str | None, str | None], list[Indicator]] = {}
+    for row in indicators:
+        level2.setdefault((row["level1"], row["level2"]), []).append(row)
+    found: list[Issue] = []
+    level1: dict[str | None, tuple[float | None, float, int | None]] = {}
+    for (l1_name, l2_name), rows in level2.items():
+        first = rows[0]
+        leaf_points = sum(row["points"] or 0.0 for row in rows)
+        l2_points = first["level2_points"]
+        if l2_name is not None and l2_points is not None:
+            if abs(leaf_points - l2_points) > SCORE_TOLERANCE:
+                found.append(_points_issue(name, first["page"], l2_name, leaf_points, l2_points))
+        own = l2_points if l2_points is not None else leaf_points
+        l1_points, running, page = level1.get(l1_name, (first["level1_points"], 0.0, first["page"]))
+        level1[l1_name] = (l1_points, running + own, page)
+    for l1_name, (l1_points, running, page) in level1.items():
+        if l1_name is not None and l1_points is not None:
+            if abs(running - l1_points) > SCORE_TOLERANCE:
+                found.append(_points_issue(name, page, l1_name, running, l1_points))
+    if total_points is not None and level1:
+        l1_sum = sum(points or 0.0 for points, _, _ in level1.values())
+        if abs(l1_sum - total_points) > SCORE_TOLERANCE:
+            found.append(_points_issue(name, None, "总分", l1_sum, total_points))
+    return found
+
+
+def check_budget(lines: list[BudgetLine], name: str) -> list[Issue]:
+    """Given budget lines, return warnings for rates off actual/budget and unequal breakdowns."""
+    found: list[Issue] = []
+    for line in lines:
+        budget, actual, rate = line["budget"], line["actual"], line["reported_rate"]
+        if budget and actual is not None and rate is not None:
+            if abs(actual / budget - rate) > RATE_TOLERANCE:
+                found.append(
+                    issue(
+                        "warning",
+                        codes.RATE_MISMATCH,
+                        f"{where(name, line['page'])}: {line['item']} rate printed as "
+                        f"{_fmt(rate)} but actual/budget is {_fmt(actual / budget)}",
+                        line["page"],
+                    )
+                )
+    for field in ("budget", "actual"):
+        totals: dict[str, float] = {}
+        for line in lines:
+            value = line[field]  # type: ignore[literal-required]
+            if value is None:
+                totals[line["dimension"]] = float("nan")
+            else:
+                totals[line["dimension"]] = totals.get(line["dimension"], 0.0) + value
+        known = {dim: value for dim, value in totals.items() if value == value}
+        if len(known) > 1 and max(known.values()) - min(known.values()) > AMOUNT_TOLERANCE:
+            page = lines[0]["page"]
+            sums = ", ".join(f"{dim} {_fmt(value)}" for dim, value in known.items())
+            found.append(
+                issue(
+                    "warning",
+                    codes.BUDGET_DIMENSION_MISMATCH,
+                    f"{where(name, page)}: the {field} breakdowns sum to different totals "
+                    f"({sums}); expected one total",
+                    page,
+                )
+            )
+    return found

@@ -1,0 +1,41 @@
+"""Issue codes of the extraction record and a constructor for issue entries.
+
+Every message names the file (and the page where one applies) and says what was expected.
+"""
+
+from __future__ import annotations
+
+from extract.record import Issue
+
+# errors: the file is quarantined
+EMPTY_FILE = "empty_file"
+UNREADABLE_FILE = "unreadable_file"
+NOT_A_PDF = "not_a_pdf"
+CORRUPT_PDF = "corrupt_pdf"
+ENCRYPTED_PDF = "encrypted_pdf"
+NO_TEXT_LAYER = "no_text_layer"
+UNRECOGNISED_DOCUMENT = "unrecognised_document"
+FAMILY_NOT_SUPPORTED = "family_not_supported"
+MISSING_INDICATOR_TABLE = "missing_indicator_table"
+
+# warnings: the values are kept as printed and flagged
+SCORE_EXCEEDS_POINTS = "score_exceeds_points"
+LEAF_SUM_MISMATCH = "leaf_sum_mismatch"
+POINTS_SUM_MISMATCH = "points_sum_mismatch"
+RATE_MISMATCH = "rate_mismatch"
+BUDGET_DIMENSION_MISMATCH = "budget_dimension_mismatch"
+MISSING_BUDGET_TABLE = "missing_budget_table"
+MISSING_TOTAL_SCORE = "missing_total_score"
+MISSING_DEPARTMENT = "missing_department"
+MISSING_FISCAL_YEAR = "missing_fiscal_year"
+TABLE_ROWS_SKIPPED = "table_rows_skipped"
+
+
+def issue(severity: str, code: str, message: str, page: int | None = None) -> Issue:
+    """Given a severity, a stable code, a message and an optional page, return an issue entry."""
+    return {"severity": severity, "code": code, "message": message, "page": page}
+
+
+def where(name: str, page: int | None) -> str:
+    """Given a file name and an optional page, return the message prefix ``name p.3``."""
+    return f"{name} p.{page}" if page is not None else name

@@ -1,0 +1,163 @@
+"""Load extraction envelopes into the warehouse's ``raw`` schema: one writer, one transaction.
+
+Keyed by the file's sha256: a submission already present is left untouched (loading
+the same file twice is a no-op), so a rerun after a crash simply completes. Either every
+envelope of a call is loaded or none is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from extract.envelope import Envelope, read_envelope
+from extract.raw_tables import RAW_DDL
+from extract.record import is_quarantined
+
+
+@dataclass
+class LoadResult:
+    """What one load did."""
+
+    loaded: int = 0
+    quarantined: int = 0
+    already_present: int = 0
+    quarantined_files: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "loaded": self.loaded,
+            "quarantined": self.quarantined,
+            "already_present": self.already_present,
+            "quarantined_files": self.quarantined_files,
+        }
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Given a writable connection, create the ``raw`` schema and tables if missing."""
+    for statement in RAW_DDL:
+        con.execute(statement)
+
+
+def _submission_row(envelope: Envelope, loaded_at: datetime) -> dict[str, Any]:
+    record = envelope["record"]
+    file = envelope["file"]
+    document = record["document"]
+    path = str(file["path"])
+    return {
+        "sha256": file["sha256"],
+        "path": path,
+        "file_name": Path(path).name,
+        "media_type": record["source"].get("media_type"),
+        "pages": record["source"].get("pages"),
+        "file_size": file.get("size"),
+        "file_mtime": pd.Timestamp(file["mtime"]).tz_convert(None) if file.get("mtime") else None,
+        "family": document["family"],
+        "department": document.get("department"),
+        "fiscal_year": document.get("fiscal_year"),
+        "admin_level": document.get("admin_level"),
+        "district": document.get("district"),
+        "unit_count": document.get("unit_count"),
+        "total_score": record["totals"].get("total_score"),
+        "printed_grade": record["totals"].get("grade"),
+        "status": "quarantined" if is_quarantined(record) else "loaded",
+        "schema_version": record["schema_version"],
+        "run_id": envelope.get("run_id"),
+        "loaded_at": loaded_at,
+    }
+
+
+def _child_rows(sha256: str, items: list[Any], extra: dict[str, Any] | None = None) -> list[dict]:
+    return [
+        {"sha256": sha256, "line_number": number, **dict(item), **(extra or {})}
+        for number, item in enumerate(items, start=1)
+    ]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(rows)
+    con.register("incoming_rows", frame)
+    try:
+        con.execute(f"insert into {table} by name select * from incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
+
+
+def load_envelopes(warehouse: Path, envelope_paths: Iterable[Path]) -> LoadResult:
+    """Given the warehouse and envelope files, upsert them into ``raw`` in one transaction.
+
+    Raises ``ValueError`` (naming the file) when an envelope is unreadable; the warehouse
+    is then left exactly as it was.
+    """
+    envelopes = [read_envelope(Path(p)) for p in envelope_paths]
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    result = LoadResult()
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("begin transaction")
+        try:
+            ensure_raw_schema(con)
+            present = {
+                row[0] for row in con.execute("select sha256 from raw.submissions").fetchall()
+            }
+            tables: dict[str, list[dict[str, Any]]] = {
+                "raw.submissions": [],
+                "raw.budget_lines": [],
+                "raw.indicator_scores": [],
+                "raw.projects": [],
+                "raw.extraction_issues": [],
+            }
+            for envelope in envelopes:
+                sha256 = str(envelope["file"]["sha256"])
+                if sha256 in present:
+                    result.already_present += 1
+                    continue
+                present.add(sha256)
+                record = envelope["record"]
+                submission = _submission_row(envelope, loaded_at)
+                issues = list(record["issues"])
+                if submission["status"] == "quarantined" and not any(
+                    i["severity"] == "error" for i in issues
+                ):
+                    issues.append(
+                        {
+                            "severity": "error",
+                            "code": "unrecognised_document",
+                            "message": f"{submission['path']}: not recognised as a budget "
+                            "performance evaluation (family unknown); quarantined",
+                            "page": None,
+                        }
+                    )
+                tables["raw.submissions"].append(submission)
+                tables["raw.extraction_issues"] += _child_rows(
+                    sha256, issues, {"path": submission["path"]}
+                )
+                if submission["status"] == "quarantined":
+                    result.quarantined += 1
+                    reasons = [i["message"] for i in issues if i["severity"] == "error"]
+                    result.quarantined_files.append(
+                        {
+                            "path": submission["path"],
+                            "reason": "; ".join(reasons) or "unrecognised document",
+                        }
+                    )
+                    continue
+                result.loaded += 1
+                tables["raw.budget_lines"] += _child_rows(sha256, record["budget_lines"])
+                tables["raw.indicator_scores"] += _child_rows(sha256, record["indicators"])
+                tables["raw.projects"] += _child_rows(sha256, record["projects"])
+            for table, rows in tables.items():
+                _insert(con, table, rows)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return result

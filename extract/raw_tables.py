@@ -1,0 +1,100 @@
+"""DDL of the warehouse's ``raw`` schema: one table per part of the extraction record.
+
+``raw`` keeps every submission version ever loaded (keyed by the file's sha256).
+Quarantined files get a ``raw.submissions`` row with ``status = 'quarantined'`` and
+their reasons in ``raw.extraction_issues``; staging models read ``status = 'loaded'`` only.
+"""
+
+from __future__ import annotations
+
+RAW_DDL: tuple[str, ...] = (
+    "create schema if not exists raw",
+    """
+    create table if not exists raw.submissions (
+        sha256          varchar primary key,
+        path            varchar not null,
+        file_name       varchar not null,
+        media_type      varchar,
+        pages           integer,
+        file_size       bigint,
+        file_mtime      timestamp,
+        family          varchar not null,
+        department      varchar,
+        fiscal_year     integer,
+        admin_level     varchar,
+        district        varchar,
+        unit_count      integer,
+        total_score     double,
+        printed_grade   varchar,
+        status          varchar not null,   -- loaded | quarantined
+        schema_version  integer not null,
+        run_id          varchar,
+        loaded_at       timestamp not null
+    )
+    """,
+    """
+    create table if not exists raw.budget_lines (
+        sha256          varchar not null,
+        line_number     integer not null,
+        dimension       varchar not null,
+        item            varchar not null,
+        budget          double,
+        actual          double,
+        reported_rate   double,
+        initial_budget  double,
+        adjustment      double,
+        page            integer,
+        primary key (sha256, line_number)
+    )
+    """,
+    """
+    create table if not exists raw.indicator_scores (
+        sha256          varchar not null,
+        line_number     integer not null,
+        level1          varchar,
+        level1_points   double,
+        level2          varchar,
+        level2_points   double,
+        level3          varchar,
+        points          double,
+        score           double,
+        target          varchar,
+        actual          varchar,
+        page            integer,
+        primary key (sha256, line_number)
+    )
+    """,
+    """
+    create table if not exists raw.projects (
+        sha256          varchar not null,
+        line_number     integer not null,
+        name            varchar not null,
+        initial_budget  double,
+        adjustment      double,
+        adjusted_budget double,
+        actual          double,
+        reported_rate   double,
+        page            integer,
+        primary key (sha256, line_number)
+    )
+    """,
+    """
+    create table if not exists raw.extraction_issues (
+        sha256          varchar not null,
+        line_number     integer not null,
+        path            varchar not null,
+        severity        varchar not null,   -- error | warning | info
+        code            varchar not null,
+        message         varchar not null,
+        page            integer,
+        primary key (sha256, line_number)
+    )
+    """,
+)
+
+CHILD_TABLES: tuple[str, ...] = (
+    "raw.budget_lines",
+    "raw.indicator_scores",
+    "raw.projects",
+    "raw.extraction_issues",
+)

@@ -1,0 +1,109 @@
+"""The ``jixiao`` command line: samples, extract, run, sql."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+USAGE_ERROR = 2
+
+
+def _cmd_samples(args: argparse.Namespace) -> int:
+    from jixiao.samples import generate
+
+    written = generate(Path(args.dir))
+    print(f"wrote {len(written)} sample submissions under {Path(args.dir).resolve()}")
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from extract.api import extract_file
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        print(f"jixiao extract: no such file: {', '.join(missing)}", file=sys.stderr)
+        return USAGE_ERROR
+    for name in args.files:
+        record = extract_file(Path(name))
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from jixiao.runner import RunFailed, run_dag
+
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        print(f"jixiao run: inbox {inbox} is not a folder", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        summary = run_dag(inbox, year=args.year, batch_size=args.batch_size)
+    except RunFailed as exc:
+        print(f"jixiao run: {exc}", file=sys.stderr)
+        return 1
+    sys.stderr.flush()
+    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from jixiao import settings
+
+    warehouse = settings.resolve().warehouse
+    if not warehouse.exists():
+        print(f"jixiao sql: no warehouse at {warehouse} (run `make demo` first)", file=sys.stderr)
+        return USAGE_ERROR
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            relation = con.sql(args.query)
+        except duckdb.Error as exc:
+            print(f"jixiao sql: {exc}", file=sys.stderr)
+            return 1
+        if relation is None:
+            return 0
+        relation.show(max_rows=args.max_rows, max_width=10_000)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``jixiao`` command."""
+    parser = argparse.ArgumentParser(
+        prog="jixiao",
+        description="Budget-performance evaluation PDFs -> a checked DuckDB warehouse.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    samples = sub.add_parser("samples", help="write deterministic sample submissions to DIR")
+    samples.add_argument("dir", help="output folder; files go to DIR/<year>/")
+    samples.set_defaults(func=_cmd_samples)
+
+    extract = sub.add_parser("extract", help="print one schema-v1 JSON record per file")
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.set_defaults(func=_cmd_extract)
+
+    run = sub.add_parser("run", help="run the Airflow DAG in-process on an inbox")
+    run.add_argument("--inbox", required=True, help="inbox folder holding <year>/ folders")
+    run.add_argument("--year", type=int, default=None, help="only this fiscal year's folder")
+    run.add_argument("--batch-size", type=int, default=None, help="files per extract task")
+    run.set_defaults(func=_cmd_run)
+
+    sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
+    sql.add_argument("query")
+    sql.add_argument("--max-rows", type=int, default=50)
+    sql.set_defaults(func=_cmd_sql)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``jixiao`` console script."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

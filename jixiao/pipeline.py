@@ -1,0 +1,107 @@
+"""The pipeline's stages as plain typed functions; the Airflow DAG is a thin shell over them.
+
+Each function takes and returns JSON-ready values (they travel as XComs) and reads its
+paths from ``jixiao.settings`` at call time, never at import time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from jixiao import settings as settings_module
+from jixiao.discover import batches, discover
+
+
+def plan(inbox: str | None, year: int | None, batch_size: int | None = None) -> dict[str, Any]:
+    """Given the inbox, an optional fiscal year and a batch size, return the extraction plan.
+
+    The plan holds the batches of new or changed files and the discovery counts.
+    """
+    cfg = settings_module.resolve()
+    found = discover(Path(inbox) if inbox else cfg.inbox, cfg.warehouse, year)
+    return {
+        "batches": batches(found.new_files, batch_size or cfg.batch_size),
+        "counts": {"discovered": found.discovered, "skipped_unchanged": found.skipped_unchanged},
+    }
+
+
+def extract_batch(batch: list[dict[str, Any]], run_id: str | None) -> list[str]:
+    """Given one batch of inbox files, extract each to an envelope; return their paths."""
+    from extract.api import extract_file
+    from extract.envelope import extract_to_envelope
+
+    cfg = settings_module.resolve()
+    return [str(extract_to_envelope(item, run_id, cfg.records_dir, extract_file)) for item in batch]
+
+
+def load(envelope_batches: list[list[str]] | None) -> dict[str, Any]:
+    """Given the envelope paths of every batch, load them into ``raw`` in one transaction."""
+    from extract.load import load_envelopes
+
+    cfg = settings_module.resolve()
+    paths = [Path(p) for batch in (envelope_batches or []) for p in (batch or [])]
+    result = load_envelopes(cfg.warehouse, paths)
+    return {"extracted": len(paths), **result.to_dict()}
+
+
+def transform() -> dict[str, Any]:
+    """Run ``dbt build`` on the warehouse; raise naming the failed nodes when it fails."""
+    from jixiao.transform import dbt_build
+
+    cfg = settings_module.resolve()
+    os.environ.setdefault("JIXIAO_DBT_TARGET_DIR", str(cfg.dbt_target_dir))
+    dbt_build(cfg.warehouse)
+    return {"warehouse": str(cfg.warehouse)}
+
+
+def validate(run_id: str) -> dict[str, Any]:
+    """Run the Great Expectations suites over the warehouse; return their summary.
+
+    Data Docs HTML is rebuilt under the settings' ``data_docs_dir`` on every run.
+    """
+    from expectations.validate import validate_warehouse
+
+    cfg = settings_module.resolve()
+    summary = dict(validate_warehouse(cfg.warehouse, run_id, data_docs_dir=cfg.data_docs_dir))
+    index = cfg.data_docs_dir / "index.html"
+    summary["data_docs"] = str(index) if index.exists() else None
+    return summary
+
+
+def summarize(
+    run_id: str,
+    planned: dict[str, Any],
+    loaded: dict[str, Any],
+    checked: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Given the stages' outputs, write and return the one-line run summary."""
+    cfg = settings_module.resolve()
+    summary: dict[str, Any] = {
+        "run_id": run_id,
+        "discovered": planned["discovered"],
+        "extracted": loaded["extracted"],
+        "skipped_unchanged": planned["skipped_unchanged"],
+        "quarantined": loaded["quarantined"],
+        "loaded": loaded["loaded"],
+        "checks_failed": (checked or {}).get("checks_failed", 0),
+        "warehouse": str(cfg.warehouse),
+        "data_docs": (checked or {}).get("data_docs"),
+        "quarantined_files": loaded["quarantined_files"],
+    }
+    cfg.runs_dir.mkdir(parents=True, exist_ok=True)
+    (cfg.runs_dir / f"{_safe(run_id)}.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return summary
+
+
+def summary_path(run_id: str) -> Path:
+    """Given a run id, return where its summary is written."""
+    return settings_module.resolve().runs_dir / f"{_safe(run_id)}.json"
+
+
+def _safe(run_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)

@@ -1,0 +1,95 @@
+"""The ground truth of a sample: the schema-v1 record a perfect extractor returns for it.
+
+Names are NFKC-normalised (as the record contract says); numbers are the floats of what
+is printed. ``source`` keeps only what is known before extraction (media type, pages).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from jixiao.samples.model import Leaf, Sample, score_text
+
+
+def _text(value: str | None) -> str | None:
+    if value is None or value in ("", "——"):
+        return None
+    return unicodedata.normalize("NFKC", value)
+
+
+def _number(value: Decimal | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _indicator(leaf: Leaf, page: int) -> dict[str, Any]:
+    return {
+        "level1": _text(leaf.level1),
+        "level1_points": _number(leaf.level1_points),
+        "level2": _text(leaf.level2),
+        "level2_points": _number(leaf.level2_points),
+        "level3": _text(leaf.level3),
+        "points": _number(leaf.points),
+        "score": _number(leaf.score),
+        "target": _text(leaf.target),
+        "actual": _text(leaf.actual),
+        "page": page,
+    }
+
+
+def _issues(sample: Sample, leaf_pages: list[int], file_name: str) -> list[dict[str, Any]]:
+    found = []
+    for leaf, page in zip(sample.management + sample.duties, leaf_pages, strict=True):
+        if leaf.score is not None and leaf.score > leaf.points:
+            found.append(
+                {
+                    "severity": "warning",
+                    "code": "score_exceeds_points",
+                    "message": (
+                        f"{file_name} p.{page}: {leaf.level3} scores {score_text(leaf.score)} "
+                        f"on {leaf.points} point(s) (deliberate, as in published forms)"
+                    ),
+                    "page": page,
+                }
+            )
+    return found
+
+
+def truth_record(
+    sample: Sample, pages: int, leaf_pages: list[int], file_name: str
+) -> dict[str, Any]:
+    """Given a sample, its page count, each leaf's page and its file name, return the truth."""
+    dept = sample.department
+    leaves = sample.management + sample.duties
+    return {
+        "schema_version": 1,
+        "source": {"path": None, "sha256": None, "media_type": "application/pdf", "pages": pages},
+        "document": {
+            "family": "self_evaluation_form",
+            "department": _text(dept.name),
+            "fiscal_year": sample.year,
+            "admin_level": "district" if dept.district else "city",
+            "district": dept.district,
+            "unit_count": dept.units,
+        },
+        "budget_lines": [
+            {
+                "dimension": cell.dimension,
+                "item": cell.item,
+                "budget": float(cell.budget),
+                "actual": float(cell.actual),
+                "reported_rate": float(cell.rate),
+                "initial_budget": None,
+                "adjustment": None,
+                "page": 1,
+            }
+            for cell in sample.budget
+        ],
+        "indicators": [
+            _indicator(leaf, page) for leaf, page in zip(leaves, leaf_pages, strict=True)
+        ],
+        "projects": [],
+        "totals": {"total_score": float(sample.total), "grade": None},
+        "issues": _issues(sample, leaf_pages, file_name),
+    }

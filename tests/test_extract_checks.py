@@ -1,0 +1,74 @@
+"""Consistency checks: values kept as printed, problems flagged as warnings."""
+
+from __future__ import annotations
+
+from extract.checks import check_budget, check_leaf_sum, check_points, check_scores
+from extract.record import BudgetLine, Indicator
+
+
+def _leaf(level2: str, level3: str, points: float, score: float | None, page: int = 1) -> Indicator:
+    return {
+        "level1": "管理效能",
+        "level1_points": 5,
+        "level2": level2,
+        "level2_points": 3,
+        "level3": level3,
+        "points": points,
+        "score": score,
+        "target": None,
+        "actual": None,
+        "page": page,
+    }
+
+
+def _line(dimension: str, item: str, budget: float, actual: float, rate: float) -> BudgetLine:
+    return {
+        "dimension": dimension,
+        "item": item,
+        "budget": budget,
+        "actual": actual,
+        "reported_rate": rate,
+        "initial_budget": None,
+        "adjustment": None,
+        "page": 1,
+    }
+
+
+def test_score_above_points_is_flagged_with_its_page() -> None:
+    rows = [_leaf("资产管理", "资产管理制度健全性", 1, 2, page=3), _leaf("资产管理", "b", 2, 2)]
+    found = check_scores(rows, "x.pdf")
+    assert [(i["severity"], i["code"], i["page"]) for i in found] == [
+        ("warning", "score_exceeds_points", 3)
+    ]
+    assert "x.pdf p.3" in found[0]["message"] and "资产管理制度健全性" in found[0]["message"]
+    assert rows[0]["score"] == 2  # kept as printed
+
+
+def test_leaf_sum_mismatch() -> None:
+    rows = [_leaf("a", "a1", 2, 1.5), _leaf("a", "a2", 1, None), _leaf("a", "a3", 1, 1)]
+    assert check_leaf_sum(rows, 2.5, 4, "x.pdf") == []
+    found = check_leaf_sum(rows, 3.0, 4, "x.pdf")
+    assert [(i["code"], i["page"]) for i in found] == [("leaf_sum_mismatch", 4)]
+    assert check_leaf_sum(rows, None, None, "x.pdf") == []
+
+
+def test_points_must_nest() -> None:
+    good = [_leaf("a", "a1", 2, 2), _leaf("a", "a2", 1, 1)]
+    good += [dict(_leaf("b", "b1", 2, 2), level2_points=2)]
+    assert check_points(good, None, "x.pdf") == []
+    bad = [_leaf("a", "a1", 2, 2), _leaf("a", "a2", 2, 2)]  # 4 under a 3-point group
+    codes = [i["code"] for i in check_points(bad, 100, "x.pdf")]
+    assert codes.count("points_sum_mismatch") == 3  # level 2, level 1 and 总分
+
+
+def test_budget_rates_and_breakdowns() -> None:
+    lines = [
+        _line("资金来源", "财政拨款", 100.0, 98.0, 0.98),
+        _line("资金来源", "其他资金", 10.0, 10.0, 1.0),
+        _line("资金结构", "基本支出", 20.0, 19.0, 0.95),
+        _line("资金结构", "项目支出", 90.0, 89.0, 0.9889),
+    ]
+    assert check_budget(lines, "x.pdf") == []
+    lines[1] = _line("资金来源", "其他资金", 12.0, 10.0, 0.98)
+    codes = sorted(i["code"] for i in check_budget(lines, "x.pdf"))
+    assert codes == ["budget_dimension_mismatch", "rate_mismatch"]

@@ -1,0 +1,118 @@
+"""The text-layer path on the real seeds (skipped when ../shared/seeds is absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.api import extract_file
+from extract.record import Record, is_quarantined
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def _seed(prefix: str) -> Record:
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
+    if not found:
+        pytest.skip(f"seed {prefix} not found under {SEEDS}")
+    return extract_file(found[0])
+
+
+def _line(record: Record, item: str) -> dict:
+    return next(line for line in record["budget_lines"] if line["item"] == item)
+
+
+def test_district_form_003() -> None:
+    record = _seed("003")
+    assert record["source"]["media_type"] == "text/plain"
+    assert record["document"] == {
+        "family": "self_evaluation_form",
+        "department": "广州市番禺区科技工业商务和信息化局",
+        "fiscal_year": 2021,
+        "admin_level": "district",
+        "district": "番禺区",
+        "unit_count": 6,
+    }
+    assert record["totals"]["total_score"] == 95.77
+    fiscal = _line(record, "财政拨款")
+    assert (fiscal["dimension"], fiscal["budget"], fiscal["actual"]) == (
+        "资金来源",
+        127208.53,
+        125005.9,
+    )
+    assert fiscal["reported_rate"] == pytest.approx(0.983)
+    assert _line(record, "区本级支出")["dimension"] == "预算级次"
+    assert _line(record, "转移支付")["reported_rate"] == pytest.approx(0.789)
+
+
+def test_003_keeps_and_flags_the_score_above_points() -> None:
+    record = _seed("003")
+    row = next(r for r in record["indicators"] if r["level3"] == "资产管理制度健全性")
+    assert (row["points"], row["score"]) == (1, 2)
+    flagged = [i for i in record["issues"] if i["code"] == "score_exceeds_points"]
+    assert len(flagged) == 1 and flagged[0]["severity"] == "warning"
+    assert flagged[0]["page"] == row["page"]
+    assert not is_quarantined(record)
+
+
+def test_003_indicators_follow_the_printed_tree() -> None:
+    record = _seed("003")
+    rows = record["indicators"]
+    # 21 管理效能 leaves, 15 履职效能 leaves, 1 加减分项 leaf in the printed form
+    counts = {
+        name: sum(r["level1"] == name for r in rows)
+        for name in ("管理效能", "履职效能", "加减分项")
+    }
+    assert counts == {"管理效能": 21, "履职效能": 15, "加减分项": 1}
+    assert sum(r["score"] for r in rows) == pytest.approx(95.77)
+    assert not [i for i in record["issues"] if i["code"] != "score_exceeds_points"]
+    first = rows[0]
+    assert (first["level2"], first["level3"], first["points"], first["score"]) == (
+        "资金管理",
+        "预算完成率",
+        2,
+        1.97,
+    )
+    car = next(r for r in rows if r["level3"] == "1.年产新能源汽车")
+    assert (car["target"], car["actual"]) == ("10万辆", "12万辆")
+
+
+def test_city_form_000() -> None:
+    record = _seed("000")
+    document = record["document"]
+    assert document["department"] == "广州市发展和改革委员会"
+    assert (document["admin_level"], document["district"]) == ("city", None)
+    assert (document["fiscal_year"], document["unit_count"]) == (2021, 7)
+    assert record["totals"]["total_score"] == 94.61
+    fiscal = _line(record, "财政拨款")
+    assert (fiscal["budget"], fiscal["actual"], fiscal["reported_rate"]) == (
+        466677.75,
+        460011.92,
+        pytest.approx(0.9857),
+    )
+    assert _line(record, "市本级支出")["budget"] == 361808.5
+    assert [line["reported_rate"] for line in record["budget_lines"]][-1] == 0.997635217
+    assert record["issues"] == []
+
+
+def test_000_indicator_tree_survives_repeated_headers_and_labels() -> None:
+    record = _seed("000")
+    rows = record["indicators"]
+    level1 = {r["level1"]: r["level1_points"] for r in rows}
+    assert level1 == {"管理效能": 45, "履职效能": 50, "加减分项": 5}
+    # the form prints 11 duty groups; (二) continues on the next page under repeated labels
+    duty_groups = [r["level2"] for r in rows if r["level1"] == "履职效能"]
+    assert len(dict.fromkeys(duty_groups)) == 11
+    assert sum(g.startswith("(二)") for g in duty_groups) == 4
+    scores = [r["score"] for r in rows if r["score"] is not None]
+    assert sum(scores) == pytest.approx(94.61)
+    bonus = [r for r in rows if r["level1"] == "加减分项"]
+    assert len(bonus) == 1 and bonus[0]["score"] is None  # printed without a score
+
+
+def test_third_party_report_004_is_recognised_but_not_parsed() -> None:
+    record = _seed("004")
+    assert record["document"]["family"] == "evaluation_report"
+    assert [i["code"] for i in record["issues"]] == ["family_not_supported"]
+    assert is_quarantined(record)

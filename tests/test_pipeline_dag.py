@@ -1,0 +1,141 @@
+"""End to end: generated inbox → ``jixiao run`` (the real DAG via ``dag.test()``) → marts.
+
+Runs the CLI in a subprocess so Airflow gets its own configuration (AIRFLOW_HOME with
+SQLite metadata under tmp), exactly as ``make demo`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+RAW_TABLES = ("submissions", "budget_lines", "indicator_scores", "extraction_issues")
+
+
+def _run(inbox: Path, home: Path) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "JIXIAO_HOME": str(home),
+        "JIXIAO_RETRIES": "0",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
+    for name in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "JIXIAO_WAREHOUSE"):
+        env.pop(name, None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:] + proc.stdout[-4000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _expected_from_truth(inbox: Path) -> dict[tuple[str, int], dict[str, float]]:
+    expected = {}
+    for truth_path in sorted(inbox.rglob("*.truth.json")):
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        if any(issue["severity"] == "error" for issue in truth.get("issues", [])):
+            continue
+        lines = [b for b in truth["budget_lines"] if b["dimension"] == "资金来源"]
+        document = truth["document"]
+        expected[(document["department"], document["fiscal_year"])] = {
+            "total_score": truth["totals"]["total_score"],
+            "execution_rate": sum(b["actual"] for b in lines) / sum(b["budget"] for b in lines),
+            "district": document["district"],
+        }
+    return expected
+
+
+def _raw_counts(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in RAW_TABLES}
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from jixiao.samples import generate
+
+    root = tmp_path_factory.mktemp("e2e")
+    inbox = root / "inbox"
+    pdfs = generate(inbox)
+    year = inbox / "2021"
+    (year / "empty.pdf").write_bytes(b"")
+    (year / "minutes.pdf").write_text("会议纪要：这不是 PDF 文件", encoding="utf-8")
+    (year / "truncated.pdf").write_bytes(pdfs[0].read_bytes()[:700])
+    summary = _run(inbox, root / "home")
+    return {"inbox": inbox, "home": root / "home", "pdfs": pdfs, "summary": summary}
+
+
+def test_run_summary_counts(first_run: dict[str, Any]) -> None:
+    summary = first_run["summary"]
+    n_pdfs = len(first_run["pdfs"])
+    assert summary["discovered"] == n_pdfs + 3
+    assert summary["extracted"] == n_pdfs + 3
+    assert summary["skipped_unchanged"] == 0
+    assert summary["quarantined"] == 3
+    assert summary["loaded"] == n_pdfs
+    assert Path(summary["warehouse"]).is_file()
+    quarantined = {Path(q["path"]).name: q["reason"] for q in summary["quarantined_files"]}
+    assert set(quarantined) == {"empty.pdf", "minutes.pdf", "truncated.pdf"}
+    assert all(name in reason for name, reason in quarantined.items())
+
+
+def test_marts_equal_ground_truth(first_run: dict[str, Any]) -> None:
+    expected = _expected_from_truth(first_run["inbox"])
+    assert expected, "the sample generator wrote no ground truth"
+    with duckdb.connect(first_run["summary"]["warehouse"], read_only=True) as con:
+        rows = con.execute(
+            "select department, fiscal_year, district, total_score, execution_rate "
+            "from marts.fct_department_year"
+        ).fetchall()
+    got = {
+        (dept, year): {"total_score": score, "execution_rate": rate, "district": district}
+        for dept, year, district, score, rate in rows
+    }
+    assert set(got) == set(expected)
+    for key, want in expected.items():
+        assert got[key]["district"] == want["district"], key
+        assert got[key]["total_score"] == pytest.approx(want["total_score"], abs=1e-9), key
+        assert got[key]["execution_rate"] == pytest.approx(want["execution_rate"], rel=1e-9), key
+
+
+def test_quarantine_reasons_are_in_raw(first_run: dict[str, Any]) -> None:
+    with duckdb.connect(first_run["summary"]["warehouse"], read_only=True) as con:
+        rows = con.execute(
+            "select s.file_name, i.code from raw.submissions s "
+            "join raw.extraction_issues i using (sha256) "
+            "where s.status = 'quarantined' and i.severity = 'error'"
+        ).fetchall()
+    assert {name for name, _ in rows} == {"empty.pdf", "minutes.pdf", "truncated.pdf"}
+
+
+def test_quality_results_written_per_check_and_submission(first_run: dict[str, Any]) -> None:
+    with duckdb.connect(first_run["summary"]["warehouse"], read_only=True) as con:
+        checks = dict(
+            con.execute(
+                "select check_name, count(distinct sha256) from quality.check_results group by 1"
+            ).fetchall()
+        )
+    loaded = first_run["summary"]["loaded"]
+    assert checks["score_within_points"] == loaded
+    assert checks["leaf_scores_sum_to_total"] == loaded
+
+
+def test_rerun_of_unchanged_inbox_is_a_noop(first_run: dict[str, Any]) -> None:
+    warehouse = Path(first_run["summary"]["warehouse"])
+    before = _raw_counts(warehouse)
+    summary = _run(first_run["inbox"], first_run["home"])
+    assert summary["extracted"] == 0
+    assert summary["loaded"] == 0
+    assert summary["skipped_unchanged"] == first_run["summary"]["discovered"]
+    assert _raw_counts(warehouse) == before
