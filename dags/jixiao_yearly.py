@@ -1,6 +1,10 @@
 """Yearly load of budget-performance evaluations into the jixiao warehouse.
 
-discover → extract (mapped over batches of files) → load_raw → dbt_build → validate → publish
+discover → extract (mapped over batches of files) → load_raw → dbt_build → validate
+→ dbt_build_marts → publish
+
+The marts are built after the Great Expectations validation, so they carry its
+quality status; the checks read staging and intermediate models.
 
 Wiring only: every step calls a typed function in ``jixiao.pipeline``. Tasks that write
 the DuckDB warehouse run one after another (``max_active_runs=1``); mapped extract
@@ -69,7 +73,7 @@ def jixiao_yearly() -> None:
     def dbt_build() -> dict:
         from jixiao import pipeline
 
-        return pipeline.transform()
+        return pipeline.transform("before_checks")
 
     @task
     def validate() -> dict:
@@ -78,6 +82,12 @@ def jixiao_yearly() -> None:
         return pipeline.validate(get_current_context()["run_id"])
 
     @task(outlets=MART_ASSETS)
+    def dbt_build_marts() -> dict:
+        from jixiao import pipeline
+
+        return pipeline.transform("after_checks")
+
+    @task
     def publish(loaded: dict, checked: dict) -> dict:
         from jixiao import pipeline
 
@@ -90,8 +100,9 @@ def jixiao_yearly() -> None:
     loaded = load_raw(envelopes)
     built = dbt_build()
     checked = validate()
-    chain(loaded, built, checked)
-    chain(planned, publish(loaded, checked))
+    marts = dbt_build_marts()
+    chain(loaded, built, checked, marts)
+    chain([planned, marts], publish(loaded, checked))
 
 
 jixiao_yearly()

@@ -47,14 +47,24 @@ def load(envelope_batches: list[list[str]] | None) -> dict[str, Any]:
     return {"extracted": len(paths), **result.to_dict()}
 
 
-def transform() -> dict[str, Any]:
-    """Run ``dbt build`` on the warehouse; raise naming the failed nodes when it fails."""
-    from jixiao.transform import dbt_build
+def transform(phase: str) -> dict[str, Any]:
+    """Run one phase of ``dbt build``; raise naming the failed nodes when it fails.
 
+    ``before_checks`` builds everything the quality checks read (seeds, staging,
+    intermediate); ``after_checks`` builds what reads their results (the marts).
+    """
+    from jixiao import transform as dbt
+
+    phases = {
+        "before_checks": dbt.dbt_build_before_checks,
+        "after_checks": dbt.dbt_build_after_checks,
+    }
+    if phase not in phases:
+        raise ValueError(f"unknown dbt phase {phase!r}; expected one of {sorted(phases)}")
     cfg = settings_module.resolve()
     os.environ.setdefault("JIXIAO_DBT_TARGET_DIR", str(cfg.dbt_target_dir))
-    dbt_build(cfg.warehouse)
-    return {"warehouse": str(cfg.warehouse)}
+    phases[phase](cfg.warehouse)
+    return {"warehouse": str(cfg.warehouse), "phase": phase}
 
 
 def validate(run_id: str) -> dict[str, Any]:

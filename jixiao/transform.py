@@ -139,9 +139,30 @@ def run_dbt(command: list[str], warehouse: Path) -> None:
         )
 
 
-def dbt_build(warehouse: Path) -> None:
-    """Build seeds, models and tests (raw → staging → intermediate → marts)."""
-    run_dbt(["build"], warehouse)
+AFTER_CHECKS_SELECTOR = "tag:after_checks"
+
+
+def dbt_build(warehouse: Path, select: str | None = None, exclude: str | None = None) -> None:
+    """Build seeds, models and tests (raw → staging → intermediate → marts).
+
+    ``select``/``exclude`` are dbt node selections (e.g. ``tag:after_checks``).
+    """
+    command = ["build"]
+    if select:
+        command += ["--select", select]
+    if exclude:
+        command += ["--exclude", exclude]
+    run_dbt(command, warehouse)
+
+
+def dbt_build_before_checks(warehouse: Path) -> None:
+    """Build everything the quality checks read: all but the ``after_checks`` nodes."""
+    dbt_build(warehouse, exclude=f"{AFTER_CHECKS_SELECTOR}+")
+
+
+def dbt_build_after_checks(warehouse: Path) -> None:
+    """Build the nodes that read quality.check_results (the marts) and their tests."""
+    dbt_build(warehouse, select=f"{AFTER_CHECKS_SELECTOR}+")
 
 
 def dbt_docs_generate(warehouse: Path) -> Path:

@@ -32,12 +32,21 @@ def test_dag_shape(dagbag) -> None:
     dag = dagbag.dags["jixiao_yearly"]
     assert dag.max_active_runs == 1
     assert dag.schedule == "@yearly"
-    order = ["discover", "extract", "load_raw", "dbt_build", "validate", "publish"]
+    order = [
+        "discover",
+        "extract",
+        "load_raw",
+        "dbt_build",
+        "validate",
+        "dbt_build_marts",
+        "publish",
+    ]
     assert set(dag.task_ids) == set(order)
     for upstream, downstream in zip(order, order[1:], strict=False):
         assert downstream in dag.get_task(upstream).downstream_task_ids
     assert type(dag.get_task("extract")).__name__.endswith("MappedOperator")
-    assert [a.name for a in dag.get_task("publish").outlets] == ["jixiao.marts.fct_department_year"]
+    outlets = [asset.name for asset in dag.get_task("dbt_build_marts").outlets]
+    assert outlets == ["jixiao.marts.fct_department_year"]
 
 
 def test_dag_file_is_wiring_only() -> None:

@@ -139,3 +139,24 @@ def test_rerun_of_unchanged_inbox_is_a_noop(first_run: dict[str, Any]) -> None:
     assert summary["loaded"] == 0
     assert summary["skipped_unchanged"] == first_run["summary"]["discovered"]
     assert _raw_counts(warehouse) == before
+
+
+def test_marts_carry_the_quality_status_of_the_checks(first_run: dict[str, Any]) -> None:
+    """The sample with a score above its points is flagged in the mart; others are not."""
+    flagged = set()
+    for truth_path in first_run["inbox"].rglob("*.truth.json"):
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        if any(i["code"] == "score_exceeds_points" for i in truth.get("issues", [])):
+            flagged.add((truth["document"]["department"], truth["document"]["fiscal_year"]))
+    assert flagged, "the sample corpus should contain a score above its points"
+    with duckdb.connect(first_run["summary"]["warehouse"], read_only=True) as con:
+        rows = con.execute(
+            "select department, fiscal_year, quality_status, failed_checks "
+            "from marts.fct_department_year"
+        ).fetchall()
+    for department, year, status, failed in rows:
+        if (department, year) in flagged:
+            assert status == "error" and "score_within_points" in failed, department
+        else:
+            assert "score_within_points" not in failed, department
+            assert status in {"ok", "warning"}, department

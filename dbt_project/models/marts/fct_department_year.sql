@@ -21,9 +21,15 @@ submissions_budgeted as (
 
 ),
 
-grade_bands as (
+submissions_graded as (
 
-    select * from {{ ref('grade_bands') }}
+    select * from {{ ref('int_submissions_graded') }}
+
+),
+
+submissions_quality as (
+
+    select * from {{ ref('int_submissions_quality') }}
 
 ),
 
@@ -59,15 +65,18 @@ grades_recomputed as (
 
     select
         used_submissions_joined_to_figures.*,
-        grade_bands.grade
+        submissions_graded.grade,
+        submissions_graded.is_grade_consistent,
+        coalesce(submissions_quality.quality_status, 'unchecked') as quality_status,
+        coalesce(submissions_quality.failed_checks, []::varchar[]) as failed_checks
 
     from used_submissions_joined_to_figures
 
-    left join grade_bands
-        on used_submissions_joined_to_figures.total_score
-            >= coalesce(grade_bands.min_score, '-infinity'::double)
-        and used_submissions_joined_to_figures.total_score
-            < coalesce(grade_bands.max_score_exclusive, 'infinity'::double)
+    left join submissions_graded
+        on used_submissions_joined_to_figures.sha256 = submissions_graded.sha256
+
+    left join submissions_quality
+        on used_submissions_joined_to_figures.sha256 = submissions_quality.sha256
 
 ),
 
@@ -86,6 +95,8 @@ final as (
         cast(grade as varchar) as grade,
         cast(printed_grade as varchar) as printed_grade,
         cast(budget_dimension as varchar) as budget_dimension,
+        cast(quality_status as varchar) as quality_status,
+        cast(failed_checks as varchar[]) as failed_checks,
 
         ---------- numerics
         cast(fiscal_year as integer) as fiscal_year,
@@ -100,10 +111,7 @@ final as (
         cast(version_number as integer) as version_number,
 
         ---------- booleans
-        cast(
-            printed_grade is null or grade is null or printed_grade = grade
-            as boolean
-        ) as is_grade_consistent,
+        cast(is_grade_consistent as boolean) as is_grade_consistent,
 
         ---------- timestamps
         cast(loaded_at as timestamp) as loaded_at
