@@ -16,44 +16,75 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, Param, chain, dag, get_current_context, task
+from airflow.sdk import (
+    Asset,
+    CronDataIntervalTimetable,
+    Param,
+    chain,
+    dag,
+    get_current_context,
+    task,
+)
 
 INBOX = os.getenv("JIXIAO_INBOX", "")
 BATCH_SIZE = int(os.getenv("JIXIAO_BATCH_SIZE", "25"))
 RETRIES = int(os.getenv("JIXIAO_RETRIES", "2"))
-MARTS = ("fct_department_year",)
+RETRY_DELAY_SECONDS = int(os.getenv("JIXIAO_RETRY_DELAY_SECONDS", "60"))
+WAREHOUSE_POOL = os.getenv("JIXIAO_WAREHOUSE_POOL", "jixiao_warehouse")
+# One run per fiscal year: the run for the interval starting 1 January Y processes inbox/Y.
+YEARLY = CronDataIntervalTimetable("@yearly", timezone="UTC")
+MARTS = (
+    "dim_department",
+    "dim_district",
+    "fct_budget_execution",
+    "fct_indicator_scores",
+    "fct_department_year",
+    "mart_district_year",
+    "mart_department_trend",
+)
 MART_ASSETS = [Asset(name=f"jixiao.marts.{name}", uri=f"jixiao://marts/{name}") for name in MARTS]
 
 DEFAULT_ARGS = {
     "owner": "jixiao",
     "retries": RETRIES,
-    "retry_delay": timedelta(minutes=1),
+    "retry_delay": timedelta(seconds=RETRY_DELAY_SECONDS),
 }
 
 
 @dag(
     dag_id="jixiao_yearly",
-    schedule="@yearly",
-    start_date=datetime(2019, 1, 1),
+    schedule=YEARLY,
+    start_date=datetime(2015, 1, 1),
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["jixiao", "warehouse", "performance-evaluation"],
     params={
         "inbox": Param(INBOX, type="string", description="Inbox folder (empty: JIXIAO_INBOX)"),
-        "year": Param(None, type=["null", "integer"], description="Fiscal year folder; null: all"),
+        "year": Param(
+            None,
+            type=["null", "integer"],
+            description="Fiscal year folder to process; null: the run's logical year "
+            "(scheduled and backfill runs) or every year folder (manual runs)",
+        ),
         "batch_size": Param(BATCH_SIZE, type="integer", minimum=1),
     },
     doc_md=__doc__,
 )
 def jixiao_yearly() -> None:
-    @task
+    @task(pool=WAREHOUSE_POOL)
     def discover() -> list[list[dict]]:
         from jixiao import pipeline
 
         context = get_current_context()
         params = context["params"]
-        planned = pipeline.plan(params["inbox"] or None, params["year"], params["batch_size"])
+        logical_date = context.get("logical_date")
+        year = pipeline.fiscal_year_to_process(
+            params["year"],
+            context["dag_run"].run_type,
+            logical_date.year if logical_date else None,
+        )
+        planned = pipeline.plan(params["inbox"] or None, year, params["batch_size"])
         context["ti"].xcom_push(key="counts", value=planned["counts"])
         return planned["batches"]
 
@@ -63,25 +94,25 @@ def jixiao_yearly() -> None:
 
         return pipeline.extract_batch(batch, get_current_context()["run_id"])
 
-    @task(trigger_rule="none_failed")
+    @task(trigger_rule="none_failed", pool=WAREHOUSE_POOL)
     def load_raw(envelope_batches: list[list[str]] | None = None) -> dict:
         from jixiao import pipeline
 
         return pipeline.load(list(envelope_batches or []))
 
-    @task
+    @task(pool=WAREHOUSE_POOL)
     def dbt_build() -> dict:
         from jixiao import pipeline
 
         return pipeline.transform("before_checks")
 
-    @task
+    @task(pool=WAREHOUSE_POOL)
     def validate() -> dict:
         from jixiao import pipeline
 
         return pipeline.validate(get_current_context()["run_id"])
 
-    @task(outlets=MART_ASSETS)
+    @task(outlets=MART_ASSETS, pool=WAREHOUSE_POOL)
     def dbt_build_marts() -> dict:
         from jixiao import pipeline
 

@@ -13,18 +13,48 @@ from typing import Any
 
 from jixiao import settings as settings_module
 from jixiao.discover import batches, discover
+from jixiao.locking import warehouse_lock
+
+# Runs the scheduler creates for a period; their logical year is the fiscal year.
+PERIODIC_RUN_TYPES = frozenset({"scheduled", "backfill"})
 
 
-def plan(inbox: str | None, year: int | None, batch_size: int | None = None) -> dict[str, Any]:
+def fiscal_year_to_process(
+    year_param: int | None, run_type: object, logical_year: int | None
+) -> int | None:
+    """Given the ``year`` param, the run type and the logical date's year, return the year.
+
+    An explicit ``year`` param wins. A scheduled or backfill run processes the fiscal
+    year of its data interval (``@yearly``: the interval starting 1 January of that
+    year). A manual run without ``year`` processes every year folder (``None``).
+    """
+    if year_param is not None:
+        return int(year_param)
+    kind = str(getattr(run_type, "value", run_type) or "")
+    if kind in PERIODIC_RUN_TYPES and logical_year is not None:
+        return logical_year
+    return None
+
+
+def plan(
+    inbox: str | None,
+    year: int | None,
+    batch_size: int | None = None,
+) -> dict[str, Any]:
     """Given the inbox, an optional fiscal year and a batch size, return the extraction plan.
 
     The plan holds the batches of new or changed files and the discovery counts.
     """
     cfg = settings_module.resolve()
-    found = discover(Path(inbox) if inbox else cfg.inbox, cfg.warehouse, year)
+    with warehouse_lock(cfg.warehouse):
+        found = discover(Path(inbox) if inbox else cfg.inbox, cfg.warehouse, year)
     return {
         "batches": batches(found.new_files, batch_size or cfg.batch_size),
-        "counts": {"discovered": found.discovered, "skipped_unchanged": found.skipped_unchanged},
+        "counts": {
+            "year": year,
+            "discovered": found.discovered,
+            "skipped_unchanged": found.skipped_unchanged,
+        },
     }
 
 
@@ -43,7 +73,8 @@ def load(envelope_batches: list[list[str]] | None) -> dict[str, Any]:
 
     cfg = settings_module.resolve()
     paths = [Path(p) for batch in (envelope_batches or []) for p in (batch or [])]
-    result = load_envelopes(cfg.warehouse, paths)
+    with warehouse_lock(cfg.warehouse):
+        result = load_envelopes(cfg.warehouse, paths)
     return {"extracted": len(paths), **result.to_dict()}
 
 
@@ -63,7 +94,8 @@ def transform(phase: str) -> dict[str, Any]:
         raise ValueError(f"unknown dbt phase {phase!r}; expected one of {sorted(phases)}")
     cfg = settings_module.resolve()
     os.environ.setdefault("JIXIAO_DBT_TARGET_DIR", str(cfg.dbt_target_dir))
-    phases[phase](cfg.warehouse)
+    with warehouse_lock(cfg.warehouse):
+        phases[phase](cfg.warehouse)
     return {"warehouse": str(cfg.warehouse), "phase": phase}
 
 
@@ -75,7 +107,8 @@ def validate(run_id: str) -> dict[str, Any]:
     from expectations.validate import validate_warehouse
 
     cfg = settings_module.resolve()
-    summary = dict(validate_warehouse(cfg.warehouse, run_id, data_docs_dir=cfg.data_docs_dir))
+    with warehouse_lock(cfg.warehouse):
+        summary = dict(validate_warehouse(cfg.warehouse, run_id, data_docs_dir=cfg.data_docs_dir))
     index = cfg.data_docs_dir / "index.html"
     summary["data_docs"] = str(index) if index.exists() else None
     return summary
@@ -91,6 +124,7 @@ def summarize(
     cfg = settings_module.resolve()
     summary: dict[str, Any] = {
         "run_id": run_id,
+        "year": planned.get("year"),
         "discovered": planned["discovered"],
         "extracted": loaded["extracted"],
         "skipped_unchanged": planned["skipped_unchanged"],

@@ -56,6 +56,18 @@ def migrate_metadata_db(env: dict[str, str]) -> None:
         raise RunFailed(f"airflow db migrate failed (exit {proc.returncode}):\n{tail}")
 
 
+def ensure_warehouse_pool(slots: int = 1) -> None:
+    """Create (or resize) the one-slot pool the warehouse-writing tasks run in."""
+    from airflow.models.pool import Pool
+
+    Pool.create_or_update_pool(
+        name=os.environ.get("JIXIAO_WAREHOUSE_POOL", "jixiao_warehouse"),
+        slots=slots,
+        description="jixiao: DuckDB allows one writer; warehouse tasks run one at a time",
+        include_deferred=False,
+    )
+
+
 def run_dag(inbox: Path, year: int | None = None, batch_size: int | None = None) -> dict[str, Any]:
     """Given an inbox, run the DAG once in-process and return the run summary.
 
@@ -67,7 +79,12 @@ def run_dag(inbox: Path, year: int | None = None, batch_size: int | None = None)
     os.environ.update(env)
     migrate_metadata_db(env)
 
+    from airflow import settings as airflow_settings
     from airflow.dag_processing.dagbag import DagBag
+
+    if airflow_settings.Session is None:
+        airflow_settings.configure_orm()
+    ensure_warehouse_pool()
 
     bag = DagBag(dag_folder=str(settings_module.DAGS_FOLDER))
     if bag.import_errors:

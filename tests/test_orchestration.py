@@ -1,0 +1,196 @@
+"""Orchestration scenarios a data engineer meets every year, through the real DAG.
+
+Each scenario runs ``jixiao run`` (the DAG via ``dag.test()``) in a subprocess on the
+real text layers of ../shared/seeds (skipped when absent): re-submissions, the year
+parameter, two runs started together, and Airflow 3's backfill over 2019–2023.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from jixiao.discover import sha256_of
+from jixiao.pipeline import fiscal_year_to_process
+from tests.conftest import SEEDS
+
+PANYU = "003_c80886a83bcd6da9.txt"
+CITY = "000_912ffd41022ad94e.txt"
+PANYU_DEPARTMENT = "广州市番禺区科技工业商务和信息化局"
+CITY_DEPARTMENT = "广州市发展和改革委员会"
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {**os.environ, "JIXIAO_HOME": str(home), "JIXIAO_RETRIES": "0"}
+    for name in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "JIXIAO_WAREHOUSE"):
+        env.pop(name, None)
+    return env
+
+
+def _start(inbox: Path, home: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox), *extra],
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    stdout, stderr = proc.communicate(timeout=900)
+    assert proc.returncode == 0, stderr[-4000:] + stdout[-2000:]
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def _run(inbox: Path, home: Path, *extra: str) -> dict[str, Any]:
+    return _finish(_start(inbox, home, *extra))
+
+
+def _seed_variant(name: str, replacements: dict[str, str]) -> str:
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert text.count(old) == 1, f"{name}: {old!r} should occur once"
+        text = text.replace(old, new)
+    return text
+
+
+def _mart(warehouse: str, department: str, year: int) -> tuple[str, float]:
+    with duckdb.connect(warehouse, read_only=True) as con:
+        row = con.execute(
+            "select sha256, total_score from marts.fct_department_year "
+            "where department = ? and fiscal_year = ?",
+            [department, year],
+        ).fetchone()
+    assert row is not None, f"no mart row for {department} {year}"
+    return row
+
+
+def test_year_selection_rules() -> None:
+    assert fiscal_year_to_process(2021, "manual", 2026) == 2021
+    assert fiscal_year_to_process(None, "scheduled", 2023) == 2023
+    assert fiscal_year_to_process(None, "backfill", 2019) == 2019
+    assert fiscal_year_to_process(None, "manual", 2026) is None
+    assert fiscal_year_to_process(None, "asset_triggered", 2026) is None
+
+
+@pytest.fixture(scope="module")
+def resubmitted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is absent")
+    root = tmp_path_factory.mktemp("orchestration")
+    inbox, home = root / "inbox", root / "home"
+    (inbox / "2021").mkdir(parents=True)
+    (inbox / "2022").mkdir()
+    first = inbox / "2021" / "panyu.txt"
+    first.write_text((SEEDS / PANYU).read_text(encoding="utf-8"), encoding="utf-8")
+    run1 = _run(inbox, home)
+
+    # A corrected 番禺 form (one score and the total changed) arrives later …
+    corrected = inbox / "2021" / "panyu-corrected.txt"
+    corrected.write_text(
+        _seed_variant(PANYU, {"\n1.97\n": "\n1.50\n", "总分 100 95.77": "总分 100 95.30"}),
+        encoding="utf-8",
+    )
+    # … and two versions of the city form arrive in the same run: the newer file wins.
+    older = inbox / "2021" / "city-draft.txt"
+    older.write_text(
+        _seed_variant(
+            CITY, {"预算完成程度。 1.81": "预算完成程度。 1.71", "100 94.61": "100 94.51"}
+        ),
+        encoding="utf-8",
+    )
+    newer = inbox / "2021" / "city-final.txt"
+    newer.write_text((SEEDS / CITY).read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(older, (1_650_000_000, 1_650_000_000))
+    os.utime(newer, (1_660_000_000, 1_660_000_000))
+    # A 2022 file that a --year 2021 run must not touch.
+    (inbox / "2022" / "later.txt").write_text("not yet", encoding="utf-8")
+    run2 = _run(inbox, home, "--year", "2021")
+    return {
+        "inbox": inbox,
+        "home": home,
+        "run1": run1,
+        "run2": run2,
+        "files": {"first": first, "corrected": corrected, "older": older, "newer": newer},
+    }
+
+
+@needs_seeds
+def test_resubmission_supersedes_in_marts_and_keeps_history(resubmitted: dict) -> None:
+    warehouse = resubmitted["run2"]["warehouse"]
+    files = resubmitted["files"]
+    assert _mart(warehouse, PANYU_DEPARTMENT, 2021) == (sha256_of(files["corrected"]), 95.30)
+    with duckdb.connect(warehouse, read_only=True) as con:
+        versions = con.execute(
+            "select file_name, sha256, total_score from raw.submissions "
+            "where department = ? and fiscal_year = 2021 order by loaded_at, file_name",
+            [PANYU_DEPARTMENT],
+        ).fetchall()
+    assert versions == [
+        ("panyu.txt", sha256_of(files["first"]), 95.77),
+        ("panyu-corrected.txt", sha256_of(files["corrected"]), 95.30),
+    ]
+
+
+@needs_seeds
+def test_newest_file_wins_among_versions_of_one_run(resubmitted: dict) -> None:
+    warehouse = resubmitted["run2"]["warehouse"]
+    newer = resubmitted["files"]["newer"]
+    assert _mart(warehouse, CITY_DEPARTMENT, 2021) == (sha256_of(newer), 94.61)
+
+
+@needs_seeds
+def test_year_param_limits_discovery(resubmitted: dict) -> None:
+    run1, run2 = resubmitted["run1"], resubmitted["run2"]
+    assert (run1["year"], run1["discovered"], run1["quarantined"]) == (None, 2, 1)  # later.txt
+    assert run2["year"] == 2021
+    assert run2["discovered"] == 4  # 2021 only: panyu (unchanged) + 3 new
+    assert (run2["skipped_unchanged"], run2["loaded"]) == (1, 3)
+
+
+@needs_seeds
+def test_backfill_2019_to_2023_creates_one_run_per_fiscal_year(resubmitted: dict) -> None:
+    env = _env(resubmitted["home"])
+    env["AIRFLOW_HOME"] = str(resubmitted["home"] / "airflow")
+    env["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).resolve().parents[1] / "dags")
+    proc = subprocess.run(
+        [sys.executable, "-m", "airflow", "backfill", "create", "--dag-id", "jixiao_yearly",
+         "--from-date", "2019-01-01", "--to-date", "2023-12-31", "--dry-run"],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    dates = [line.split("|")[1].strip()[:10] for line in proc.stdout.splitlines()
+             if line.startswith("| 20")]  # fmt: skip
+    assert dates == ["2019-01-01", "2020-01-01", "2021-01-01", "2022-01-01", "2023-01-01"]
+    # each of those runs processes the fiscal year of its logical date
+    years = [fiscal_year_to_process(None, "backfill", int(d[:4])) for d in dates]
+    assert years == [2019, 2020, 2021, 2022, 2023]
+
+
+@needs_seeds
+def test_two_runs_started_together_neither_fails_nor_duplicates(tmp_path: Path) -> None:
+    from jixiao import settings
+    from jixiao.runner import airflow_environment, migrate_metadata_db
+
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    (inbox / "2021").mkdir(parents=True)
+    for name in (PANYU, CITY):
+        (inbox / "2021" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
+    cfg = settings.resolve({"JIXIAO_HOME": str(home)})
+    migrate_metadata_db(airflow_environment(cfg, inbox))
+    first, second = _start(inbox, home), _start(inbox, home)
+    summaries = [_finish(first), _finish(second)]
+    assert sum(s["loaded"] for s in summaries) == 2
+    with duckdb.connect(summaries[0]["warehouse"], read_only=True) as con:
+        assert con.execute("select count(*) from raw.submissions").fetchone()[0] == 2
+        assert con.execute("select count(*) from marts.fct_department_year").fetchone()[0] == 2
