@@ -32,6 +32,11 @@ test: install
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
 
+# The Airflow UI on a laptop (http://localhost:8080): api-server, scheduler,
+# dag-processor and triggerer on the embedded defaults, with the jixiao DAG loaded.
+airflow: install
+	$(BIN)/python -m jixiao.airflow_shell standalone
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
