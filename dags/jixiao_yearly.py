@@ -68,6 +68,9 @@ DEFAULT_ARGS = {
             "(scheduled and backfill runs) or every year folder (manual runs)",
         ),
         "batch_size": Param(BATCH_SIZE, type="integer", minimum=1),
+        "reprocess_quarantined": Param(
+            False, type="boolean", description="Extract files quarantined earlier again"
+        ),
     },
     doc_md=__doc__,
 )
@@ -84,7 +87,9 @@ def jixiao_yearly() -> None:
             context["dag_run"].run_type,
             logical_date.year if logical_date else None,
         )
-        planned = pipeline.plan(params["inbox"] or None, year, params["batch_size"])
+        planned = pipeline.plan(
+            params["inbox"] or None, year, params["batch_size"], params["reprocess_quarantined"]
+        )
         context["ti"].xcom_push(key="counts", value=planned["counts"])
         return planned["batches"]
 

@@ -1,8 +1,9 @@
 """Load extraction envelopes into the warehouse's ``raw`` schema: one writer, one transaction.
 
-Keyed by the file's sha256: a submission already present is left untouched (loading
-the same file twice is a no-op), so a rerun after a crash simply completes. Either every
-envelope of a call is loaded or none is.
+Keyed by the file's sha256: a submission already loaded is left untouched (loading the
+same file twice is a no-op), so a rerun after a crash simply completes. A quarantined
+submission that is extracted again (``reprocess_quarantined``) replaces its quarantined
+row. Either every envelope of a call is loaded or none is.
 """
 
 from __future__ import annotations
@@ -105,9 +106,9 @@ def load_envelopes(warehouse: Path, envelope_paths: Iterable[Path]) -> LoadResul
         con.execute("begin transaction")
         try:
             ensure_raw_schema(con)
-            present = {
-                row[0] for row in con.execute("select sha256 from raw.submissions").fetchall()
-            }
+            status_of = dict(con.execute("select sha256, status from raw.submissions").fetchall())
+            present = {sha for sha, status in status_of.items() if status == "loaded"}
+            retried: list[str] = []
             tables: dict[str, list[dict[str, Any]]] = {
                 "raw.submissions": [],
                 "raw.budget_lines": [],
@@ -120,6 +121,8 @@ def load_envelopes(warehouse: Path, envelope_paths: Iterable[Path]) -> LoadResul
                 if sha256 in present:
                     result.already_present += 1
                     continue
+                if status_of.get(sha256) == "quarantined":
+                    retried.append(sha256)  # a quarantined file extracted again: replace it
                 present.add(sha256)
                 record = envelope["record"]
                 submission = _submission_row(envelope, loaded_at)
@@ -154,6 +157,9 @@ def load_envelopes(warehouse: Path, envelope_paths: Iterable[Path]) -> LoadResul
                 tables["raw.budget_lines"] += _child_rows(sha256, record["budget_lines"])
                 tables["raw.indicator_scores"] += _child_rows(sha256, record["indicators"])
                 tables["raw.projects"] += _child_rows(sha256, record["projects"])
+            for sha256 in retried:
+                for table in ("raw.extraction_issues", "raw.submissions"):
+                    con.execute(f"delete from {table} where sha256 = ?", [sha256])
             for table, rows in tables.items():
                 _insert(con, table, rows)
             con.execute("commit")

@@ -85,8 +85,12 @@ def candidate_files(folder: Path) -> list[Path]:
     return sorted(files)
 
 
-def loaded_hashes(warehouse: Path) -> set[str]:
-    """Given the warehouse path, return the sha256 of every submission already in ``raw``."""
+def loaded_hashes(warehouse: Path, include_quarantined: bool = True) -> set[str]:
+    """Given the warehouse path, return the sha256 of every submission already in ``raw``.
+
+    With ``include_quarantined=False`` quarantined files are left out, so they are
+    extracted again (after an extractor upgrade, say).
+    """
     if not warehouse.exists():
         return set()
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -96,16 +100,24 @@ def loaded_hashes(warehouse: Path) -> set[str]:
         ).fetchone()
         if not exists or exists[0] == 0:
             return set()
-        return {row[0] for row in con.execute("select sha256 from raw.submissions").fetchall()}
+        where = "" if include_quarantined else " where status <> 'quarantined'"
+        rows = con.execute(f"select sha256 from raw.submissions{where}").fetchall()
+        return {row[0] for row in rows}
 
 
-def discover(inbox: Path, warehouse: Path, year: int | None = None) -> Discovery:
+def discover(
+    inbox: Path,
+    warehouse: Path,
+    year: int | None = None,
+    reprocess_quarantined: bool = False,
+) -> Discovery:
     """Given an inbox, the warehouse and an optional year, return the files not yet loaded.
 
     A file whose content hash is already in ``raw.submissions`` is skipped (unchanged);
-    two identical files in one run are extracted once.
+    two identical files in one run are extracted once. With ``reprocess_quarantined``,
+    files quarantined by an earlier run are extracted again.
     """
-    known = loaded_hashes(warehouse)
+    known = loaded_hashes(warehouse, include_quarantined=not reprocess_quarantined)
     seen: set[str] = set()
     new_files: list[InboxFile] = []
     skipped = 0

@@ -40,6 +40,7 @@ def plan(
     inbox: str | None,
     year: int | None,
     batch_size: int | None = None,
+    reprocess_quarantined: bool = False,
 ) -> dict[str, Any]:
     """Given the inbox, an optional fiscal year and a batch size, return the extraction plan.
 
@@ -47,7 +48,9 @@ def plan(
     """
     cfg = settings_module.resolve()
     with warehouse_lock(cfg.warehouse):
-        found = discover(Path(inbox) if inbox else cfg.inbox, cfg.warehouse, year)
+        found = discover(
+            Path(inbox) if inbox else cfg.inbox, cfg.warehouse, year, reprocess_quarantined
+        )
     return {
         "batches": batches(found.new_files, batch_size or cfg.batch_size),
         "counts": {

@@ -68,7 +68,12 @@ def ensure_warehouse_pool(slots: int = 1) -> None:
     )
 
 
-def run_dag(inbox: Path, year: int | None = None, batch_size: int | None = None) -> dict[str, Any]:
+def run_dag(
+    inbox: Path,
+    year: int | None = None,
+    batch_size: int | None = None,
+    reprocess_quarantined: bool = False,
+) -> dict[str, Any]:
     """Given an inbox, run the DAG once in-process and return the run summary.
 
     Raises ``RunFailed`` naming the failed tasks when the run does not succeed.
@@ -92,7 +97,12 @@ def run_dag(inbox: Path, year: int | None = None, batch_size: int | None = None)
     dag = bag.get_dag(DAG_ID)
     if dag is None:
         raise RunFailed(f"DAG {DAG_ID!r} not found in {settings_module.DAGS_FOLDER}")
-    conf = {"inbox": str(inbox), "year": year, "batch_size": batch_size or cfg.batch_size}
+    conf = {
+        "inbox": str(inbox),
+        "year": year,
+        "batch_size": batch_size or cfg.batch_size,
+        "reprocess_quarantined": reprocess_quarantined,
+    }
     dag_run = dag.test(run_conf=conf)
     state = str(getattr(dag_run.state, "value", dag_run.state))
     if state != "success":

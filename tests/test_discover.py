@@ -78,3 +78,23 @@ def test_batches_split_by_size() -> None:
     assert got[2][0]["path"] == "/p4"
     with pytest.raises(ValueError):
         batches(files, 0)
+
+
+def test_reprocess_quarantined_rediscovers_only_quarantined_files(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    _write(inbox / "2021" / "good.pdf", b"good")
+    _write(inbox / "2021" / "bad.pdf", b"bad")
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        for statement in RAW_DDL:
+            con.execute(statement)
+        for content, status in ((b"good", "loaded"), (b"bad", "quarantined")):
+            con.execute(
+                "insert into raw.submissions (sha256, path, file_name, family, status, "
+                "schema_version, loaded_at) values (?, 'x', 'x', 'unknown', ?, 1, now())",
+                [hashlib.sha256(content).hexdigest(), status],
+            )
+    assert discover(inbox, warehouse).new_files == []
+    again = discover(inbox, warehouse, reprocess_quarantined=True)
+    assert [Path(f.path).name for f in again.new_files] == ["bad.pdf"]
+    assert again.skipped_unchanged == 1

@@ -171,3 +171,21 @@ def test_extractor_exception_is_quarantined_not_raised(tmp_path: Path) -> None:
     assert issue["code"] == "extraction_failed"
     assert "x.pdf" in issue["message"] and "boom" in issue["message"]
     assert envelope["record"]["document"]["family"] == "unknown"
+
+
+def test_quarantined_file_extracted_again_replaces_its_quarantined_row(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    sha256 = "9" * 64
+    bad = empty_record("/inbox/2021/x.pdf", sha256, "application/pdf")
+    bad["issues"].append(
+        {"severity": "error", "code": "corrupt_pdf", "message": "x.pdf: broken", "page": None}
+    )
+    load_envelopes(warehouse, [_envelope(tmp_path / "r1", bad)])
+    # an upgraded extractor now reads the same bytes
+    result = load_envelopes(warehouse, [_envelope(tmp_path / "r2", _record(sha256))])
+    assert (result.loaded, result.already_present) == (1, 0)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select status from raw.submissions").fetchall()
+        issues = con.execute("select count(*) from raw.extraction_issues").fetchone()[0]
+    assert rows == [("loaded",)]
+    assert issues == 0
