@@ -1,7 +1,11 @@
 """Yearly load of budget-performance evaluations into the jixiao warehouse.
 
-discover → extract (mapped over batches of files) → load_raw → dbt_build → validate
-→ dbt_build_marts → publish
+discover → extract (mapped over batches of files) → load_raw → transform_needed
+→ dbt_build → validate → dbt_build_marts → publish
+
+transform_needed skips dbt and the checks when nothing was loaded and neither the dbt
+project nor the suites changed since the marts were last built (``force_transform``
+overrides).
 
 The marts are built after the Great Expectations validation, so they carry its
 quality status; the checks read staging and intermediate models.
@@ -39,8 +43,10 @@ MARTS = (
     "fct_budget_execution",
     "fct_indicator_scores",
     "fct_department_year",
+    "fct_project_execution",
     "mart_district_year",
     "mart_department_trend",
+    "mart_unmapped_indicator_labels",
 )
 MART_ASSETS = [Asset(name=f"jixiao.marts.{name}", uri=f"jixiao://marts/{name}") for name in MARTS]
 
@@ -70,6 +76,9 @@ DEFAULT_ARGS = {
         "batch_size": Param(BATCH_SIZE, type="integer", minimum=1),
         "reprocess_quarantined": Param(
             False, type="boolean", description="Extract files quarantined earlier again"
+        ),
+        "force_transform": Param(
+            False, type="boolean", description="Run dbt and the checks even if nothing changed"
         ),
     },
     doc_md=__doc__,
@@ -105,6 +114,12 @@ def jixiao_yearly() -> None:
 
         return pipeline.load(list(envelope_batches or []))
 
+    @task.short_circuit(ignore_downstream_trigger_rules=False, pool=WAREHOUSE_POOL)
+    def transform_needed(loaded: dict) -> bool:
+        from jixiao import pipeline
+
+        return pipeline.transform_needed(get_current_context()["params"]["force_transform"])
+
     @task(pool=WAREHOUSE_POOL)
     def dbt_build() -> dict:
         from jixiao import pipeline
@@ -123,22 +138,24 @@ def jixiao_yearly() -> None:
 
         return pipeline.transform("after_checks")
 
-    @task
-    def publish(loaded: dict, checked: dict) -> dict:
+    @task(trigger_rule="none_failed")
+    def publish(loaded: dict) -> dict:
         from jixiao import pipeline
 
         context = get_current_context()
         counts = context["ti"].xcom_pull(task_ids="discover", key="counts")
+        checked = context["ti"].xcom_pull(task_ids="validate")  # None when skipped
         return pipeline.summarize(context["run_id"], counts, loaded, checked)
 
     planned = discover()
     envelopes = extract.expand(batch=planned)
     loaded = load_raw(envelopes)
+    needed = transform_needed(loaded)
     built = dbt_build()
     checked = validate()
     marts = dbt_build_marts()
-    chain(loaded, built, checked, marts)
-    chain([planned, marts], publish(loaded, checked))
+    chain(needed, built, checked, marts)
+    chain([planned, marts], publish(loaded))
 
 
 jixiao_yearly()

@@ -1,30 +1,52 @@
 """The extraction entry point: one file in, one schema-v1 record out, never an exception.
 
-``file → bytes → (PDF pages and tables | text layer) → family → form parser → record``.
-Bad input (missing, empty, not a PDF, damaged, encrypted, no text layer, not an
-evaluation document) gives a record of family ``unknown`` with an ``error`` issue.
+``file → bytes → (PDF pages and tables | text layer) → family → parser → record``.
+Bad input (missing, empty, not a PDF, damaged, encrypted, no text layer, too many pages,
+not an evaluation document) gives a record of family ``unknown`` with an ``error`` issue.
+A PDF whose tables cannot be found is read by the text-layer parser instead, and says so
+(``text_layer_fallback``, severity info).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from extract import families
 from extract import issues as codes
-from extract.assemble import fill_form_record
-from extract.forms import parse_rows
+from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
+from extract.forms import FormContent, parse_rows
 from extract.issues import issue
-from extract.metadata import fiscal_year_from_text
-from extract.pdf_tables import PdfReadError, read_pdf
+from extract.metadata import (
+    department_from_text,
+    fiscal_year_from_text,
+    grade_from_text,
+    unit_count_from_text,
+)
+from extract.narrative import parse_narrative
+from extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_texts
 from extract.record import Record, empty_record
-from extract.text_layer import parse_text, split_lines
+from extract.reports import parse_report_rows, parse_report_text
+from extract.text_layer import find_budget, parse_text, split_lines
 
 PDF = "application/pdf"
 TEXT = "text/plain"
 BINARY = "application/octet-stream"
 OPENING_CHARS = 3000  # text read to classify a document and find its fiscal year
-SUPPORTED = (families.SELF_EVALUATION_FORM,)
+SUPPORTED = (
+    families.SELF_EVALUATION_FORM,
+    families.EVALUATION_REPORT,
+    families.SELF_EVALUATION_REPORT,
+)
+DEFAULT_MAX_PAGES = 500
+MAX_PAGES_ENV = "JIXIAO_MAX_PAGES"
+
+
+def max_pages() -> int:
+    """Return the page limit of one PDF: ``$JIXIAO_MAX_PAGES``, else ``DEFAULT_MAX_PAGES``."""
+    value = os.environ.get(MAX_PAGES_ENV, "")
+    return int(value) if value.strip().isdigit() else DEFAULT_MAX_PAGES
 
 
 def sniff(data: bytes) -> str:
@@ -77,9 +99,75 @@ def _classified(record: Record, opening: str, name: str) -> str:
     return family
 
 
+def _fallback(record: Record, name: str, why: str) -> None:
+    record["issues"].append(
+        issue(
+            "info",
+            codes.TEXT_LAYER_FALLBACK,
+            f"{name}: {why}; read with the text-layer parser instead (values are found by "
+            "their order in the text, not by table cells)",
+        )
+    )
+
+
+def _borderless_form(record: Record, content: PdfContent, text: str, name: str) -> FormContent:
+    """Given a PDF without ruled tables, return the form read from its rebuilt tables."""
+    form = parse_rows(content.borderless)
+    lines = split_lines(text)
+    if not form.found_budget_table:
+        budget = find_budget(lines)
+        if budget is not None:
+            form.found_budget_table, form.budget_lines = True, budget
+    if form.department is None:
+        form.department = department_from_text(text)
+        form.unit_count = unit_count_from_text(text)
+    record["issues"].append(
+        issue(
+            "info",
+            codes.BORDERLESS_TABLES,
+            f"{name}: its tables have no ruling lines; cells were rebuilt from the "
+            "characters' positions and the budget table read from the text layer",
+        )
+    )
+    return form
+
+
+def _full_text(content: PdfContent, data: bytes, text: str) -> str:
+    """Given what was read, return the document's full text (re-read when cells stood in)."""
+    return "\f".join(read_texts(data)) if content.cell_text_pages else text
+
+
+def _pdf_form(record: Record, content: PdfContent, data: bytes, name: str) -> Record:
+    fiscal_year = record["document"]["fiscal_year"]
+    text = "\f".join(content.texts)
+    form = parse_rows(content.rows)
+    if not form.indicators and content.borderless:
+        form = _borderless_form(record, content, text, name)
+    if not form.indicators:
+        text = _full_text(content, data, text)
+        why = "no ruled table found" if not content.rows else "no indicator table among its tables"
+        fallback: FormContent = parse_text(text)
+        if fallback.indicators:
+            _fallback(record, name, why)
+            form = fallback
+    fill_form_record(record, form, fiscal_year, name)
+    record["totals"]["grade"] = grade_from_text(text)
+    return record
+
+
+def _pdf_report(record: Record, content: PdfContent, data: bytes, name: str) -> Record:
+    fiscal_year = record["document"]["fiscal_year"]
+    text = "\f".join(content.texts)
+    report = parse_report_rows(content.rows, text, name)
+    if not report.form.indicators and not report.found_budget_table:
+        _fallback(record, name, "no ruled budget or indicator table found")
+        report = parse_report_text(_full_text(content, data, text), name)
+    return fill_report_record(record, report, fiscal_year, name)
+
+
 def _extract_pdf(record: Record, data: bytes, name: str) -> Record:
     try:
-        content = read_pdf(data, name)
+        content = read_pdf(data, name, max_pages())
     except PdfReadError as exc:
         return _error(record, exc.code, exc.message, exc.page)
     record["source"]["pages"] = content.pages
@@ -92,10 +180,16 @@ def _extract_pdf(record: Record, data: bytes, name: str) -> Record:
             1 if content.pages else None,
         )
     opening = "\n".join(content.texts[:2])
-    if _classified(record, opening, name) != families.SELF_EVALUATION_FORM:
-        return record
-    fiscal_year = record["document"]["fiscal_year"]
-    return fill_form_record(record, parse_rows(content.rows), fiscal_year, name)
+    family = _classified(record, opening, name)
+    if family == families.SELF_EVALUATION_FORM:
+        return _pdf_form(record, content, data, name)
+    if family == families.EVALUATION_REPORT:
+        return _pdf_report(record, content, data, name)
+    if family == families.SELF_EVALUATION_REPORT:
+        fiscal_year = record["document"]["fiscal_year"]
+        text = _full_text(content, data, "\f".join(content.texts))
+        return fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
+    return record
 
 
 def _extract_text(record: Record, data: bytes, name: str) -> Record:
@@ -105,10 +199,17 @@ def _extract_text(record: Record, data: bytes, name: str) -> Record:
             record, codes.EMPTY_FILE, f"{name}: the text file holds only blanks; expected text"
         )
     record["source"]["pages"] = split_lines(text)[-1].page
-    if _classified(record, text[:OPENING_CHARS], name) != families.SELF_EVALUATION_FORM:
+    family = _classified(record, text[:OPENING_CHARS], name)
+    fiscal_year = record["document"]["fiscal_year"]
+    if family == families.SELF_EVALUATION_FORM:
+        fill_form_record(record, parse_text(text), fiscal_year, name)
+        record["totals"]["grade"] = grade_from_text(text)
         return record
-    content = parse_text(text)
-    return fill_form_record(record, content, record["document"]["fiscal_year"], name)
+    if family == families.EVALUATION_REPORT:
+        return fill_report_record(record, parse_report_text(text, name), fiscal_year, name)
+    if family == families.SELF_EVALUATION_REPORT:
+        return fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
+    return record
 
 
 def extract_file(path: str | Path) -> Record:

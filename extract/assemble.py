@@ -1,4 +1,4 @@
-"""A parsed self-evaluation form into its schema-v1 record, with its checks and gaps flagged."""
+"""Parsed documents into their schema-v1 records, with their checks and gaps flagged."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from extract.checks import check_budget, check_leaf_sum, check_points, check_sco
 from extract.forms import FormContent
 from extract.issues import issue
 from extract.metadata import admin_level_of
-from extract.record import Record
+from extract.narrative import NarrativeContent
+from extract.record import Document, Issue, Record
+from extract.reports import ReportContent
 
 
 def fill_form_record(
@@ -90,4 +92,128 @@ def fill_form_record(
     found.extend(check_scores(content.indicators, name))
     found.extend(check_points(content.indicators, content.total_points, name))
     found.extend(check_leaf_sum(content.indicators, content.total_score, content.total_page, name))
+    return record
+
+
+def _document(
+    family: str, department: str | None, fiscal_year: int | None, units: int | None
+) -> Document:
+    admin_level, district = admin_level_of(department)
+    return {
+        "family": family,
+        "department": department,
+        "fiscal_year": fiscal_year,
+        "admin_level": admin_level,
+        "district": district,
+        "unit_count": units,
+    }
+
+
+def _metadata_issues(department: str | None, fiscal_year: int | None, name: str) -> list[Issue]:
+    found = []
+    if department is None:
+        found.append(
+            issue(
+                "warning",
+                codes.MISSING_DEPARTMENT,
+                f"{name}: no department found; expected it in the title "
+                "(…局2021年部门整体支出绩效评价报告) or beside 单位名称/被评价部门",
+            )
+        )
+    if fiscal_year is None:
+        found.append(
+            issue(
+                "warning",
+                codes.MISSING_FISCAL_YEAR,
+                f"{name}: no fiscal year found; expected YYYY年 in the title",
+            )
+        )
+    return found
+
+
+def fill_report_record(
+    record: Record, content: ReportContent, fiscal_year: int | None, name: str
+) -> Record:
+    """Given an empty record, a parsed evaluation report, its year and file name, return it.
+
+    No indicator table is an error (nothing to score); a missing budget or project
+    table, 综合评分, department or year is a warning.
+    """
+    form = content.form
+    record["document"] = _document(
+        "evaluation_report", form.department, fiscal_year, form.unit_count
+    )
+    record["budget_lines"] = content.budget_lines
+    record["indicators"] = form.indicators
+    record["projects"] = content.projects
+    record["totals"] = {"total_score": form.total_score, "grade": None}
+    found = record["issues"]
+    found.extend(_metadata_issues(form.department, fiscal_year, name))
+    if not content.found_budget_table:
+        found.append(
+            issue(
+                "warning",
+                codes.MISSING_BUDGET_TABLE,
+                f"{name}: no budget execution table found; expected a table headed 年初预算数 / "
+                "调整金额 / 调整后预算数 / 支出金额 / 支出率",
+            )
+        )
+    if not content.found_project_table:
+        found.append(
+            issue(
+                "warning",
+                codes.MISSING_PROJECT_TABLE,
+                f"{name}: no project table found; expected a table headed 项目名称 / 年初预算数 …",
+            )
+        )
+    if not form.indicators:
+        found.append(
+            issue(
+                "error",
+                codes.MISSING_INDICATOR_TABLE,
+                f"{name}: no indicator rows found; expected a table headed 一级指标 / 二级指标 / "
+                "三级指标 over 名称 / 权重, with 评分",
+            )
+        )
+    elif form.total_score is None:
+        found.append(
+            issue(
+                "warning",
+                codes.MISSING_TOTAL_SCORE,
+                f"{name}: no 综合评分 found; expected a 合计 row under the indicator table "
+                "or a sentence 综合评分为 … 分",
+            )
+        )
+    found.extend(content.issues)
+    found.extend(check_budget(content.budget_lines, name))
+    found.extend(check_scores(form.indicators, name))
+    found.extend(check_points(form.indicators, None, name))
+    found.extend(check_leaf_sum(form.indicators, form.total_score, form.total_page, name))
+    return record
+
+
+def fill_narrative_record(
+    record: Record, content: NarrativeContent, fiscal_year: int | None, name: str
+) -> Record:
+    """Given an empty record, a parsed narrative report, its year and file name, return it.
+
+    No budget figure in the prose is a warning (``missing_budget_figures``).
+    """
+    record["document"] = _document(
+        "self_evaluation_report", content.department, fiscal_year, content.unit_count
+    )
+    record["budget_lines"] = content.budget_lines
+    record["totals"] = {"total_score": content.total_score, "grade": content.grade}
+    found = record["issues"]
+    found.extend(_metadata_issues(content.department, fiscal_year, name))
+    if not content.budget_lines:
+        found.append(
+            issue(
+                "warning",
+                codes.MISSING_BUDGET_FIGURES,
+                f"{name}: no budget figures found in the text; expected sentences such as "
+                "调整后预算数为 … 万元，执行数为 … 万元，执行率为 …%",
+            )
+        )
+    found.extend(check_budget(content.budget_lines, name))
     return record

@@ -18,6 +18,7 @@ from extract.pdf_tables import TableRow
 from extract.record import BudgetLine, Indicator
 
 LEVEL_KEYS: tuple[str, ...] = ("level1", "level1_points", "level2", "level2_points")
+TOTAL_LABELS: tuple[str, ...] = ("总分", "合计", "总计")
 
 
 @dataclass
@@ -131,7 +132,7 @@ def header_columns(cells: tuple[str | None, ...]) -> dict[str, int] | None:
         elif "三级指标" in text:
             level = "level3"
             columns[level] = index
-        elif text.startswith("分值") or text in ("权重", "标准分"):
+        elif text.startswith(("分值", "权重", "标准分")):
             if level is not None:
                 key = "points" if level == "level3" else f"{level}_points"
                 columns.setdefault(key, index)
@@ -148,6 +149,26 @@ def header_columns(cells: tuple[str | None, ...]) -> dict[str, int] | None:
     if {"level1", "level3", "points", "score"} <= columns.keys():
         return columns
     return None
+
+
+def stack_header(
+    upper: tuple[str | None, ...], lower: tuple[str | None, ...]
+) -> tuple[str | None, ...]:
+    """Given a two-row header (一级指标 over 名称 | 权重), return one row of column headers.
+
+    A column under a cell merged from its left (``None`` above) takes only its own text,
+    so ``一级指标`` / ``名称`` → ``一级指标名称`` and ``(merged)`` / ``权重(%)`` → ``权重(%)``.
+    """
+    out: list[str | None] = []
+    for col, below in enumerate(lower):
+        above = upper[col] if col < len(upper) else None
+        if above is None:
+            out.append(below)
+        elif below is None:
+            out.append(above)
+        else:
+            out.append(compact(above) + compact(below))
+    return tuple(out)
 
 
 def _cell(cells: tuple[str | None, ...], columns: dict[str, int], key: str) -> str | None:
@@ -171,8 +192,14 @@ def find_indicators(rows: list[TableRow], content: FormContent) -> None:
     columns: dict[str, int] | None = None
     width = 0
     context: dict[str, str | float | None] = dict.fromkeys(LEVEL_KEYS)
+    previous: TableRow | None = None
     for row in rows:
         found = header_columns(row.cells)
+        if found is None and previous is not None and previous.table == row.table:
+            found = header_columns(stack_header(previous.cells, row.cells))
+        # a row naming 一级指标 without its points columns may be the upper header row
+        is_upper = found is None and any("一级指标" in compact(cell) for cell in row.cells)
+        previous = row if is_upper else None
         if found is not None:
             columns, width = found, len(row.cells)
             content.found_indicator_table = True
@@ -180,7 +207,7 @@ def find_indicators(rows: list[TableRow], content: FormContent) -> None:
         if columns is None:
             continue
         first = next((compact(cell) for cell in row.cells if compact(cell)), "")
-        if first.startswith("总分"):
+        if first.startswith(TOTAL_LABELS):
             score_columns = columns if len(row.cells) == width else {}
             content.total_score, content.total_points = _total(row.cells, score_columns)
             content.total_page = row.page

@@ -17,6 +17,8 @@ NO_TEXT_LAYER = "no_text_layer"
 UNRECOGNISED_DOCUMENT = "unrecognised_document"
 FAMILY_NOT_SUPPORTED = "family_not_supported"
 MISSING_INDICATOR_TABLE = "missing_indicator_table"
+TOO_MANY_PAGES = "too_many_pages"
+MISSING_BUDGET_FIGURES = "missing_budget_figures"
 
 # warnings: the values are kept as printed and flagged
 SCORE_EXCEEDS_POINTS = "score_exceeds_points"
@@ -29,6 +31,16 @@ MISSING_TOTAL_SCORE = "missing_total_score"
 MISSING_DEPARTMENT = "missing_department"
 MISSING_FISCAL_YEAR = "missing_fiscal_year"
 TABLE_ROWS_SKIPPED = "table_rows_skipped"
+ADJUSTMENT_MISMATCH = "adjustment_mismatch"
+BUDGET_SUBTOTAL_MISMATCH = "budget_subtotal_mismatch"
+BUDGET_TOTAL_MISMATCH = "budget_total_mismatch"
+PROJECT_SUM_MISMATCH = "project_sum_mismatch"
+TOTAL_SCORE_MISMATCH = "total_score_mismatch"
+MISSING_PROJECT_TABLE = "missing_project_table"
+
+# info: how the file was read
+TEXT_LAYER_FALLBACK = "text_layer_fallback"
+BORDERLESS_TABLES = "borderless_tables"
 
 
 def issue(severity: str, code: str, message: str, page: int | None = None) -> Issue:

@@ -18,6 +18,54 @@ _YEAR_IN_PARENS = re.compile(r"\((\d{4})年度?\)")
 _YEAR_IN_TITLE = re.compile(r"(\d{4})年度?(?:部门|单位)")
 
 
+GUANGZHOU = "广州市"
+GUANGZHOU_DISTRICTS: tuple[str, ...] = (
+    "越秀区",
+    "海珠区",
+    "荔湾区",
+    "天河区",
+    "白云区",
+    "黄埔区",
+    "花都区",
+    "番禺区",
+    "南沙区",
+    "从化区",
+    "增城区",
+)
+_TITLE = re.compile(
+    r"([\u4e00-\u9fff()]{4,40}?)(?:\d{4})年度?(?:部门)?整体支出(?:绩效)?(?:自评|评价)报告"
+)
+_EVALUATED = re.compile(
+    r"被评价(?:部门|单位):?([\u4e00-\u9fff()]{4,40}?(?:局|委员会|办公室|中心|院|馆|站|所|队|会))"
+)
+
+
+def canonical_department(name: str | None) -> str | None:
+    """Given a printed department name, return it NFKC-compacted, with 广州市 before a district.
+
+    ``荔湾区科技工业和信息化局`` → ``广州市荔湾区科技工业和信息化局``; other names unchanged.
+    """
+    flat = compact(name)
+    if not flat:
+        return None
+    if flat.startswith(GUANGZHOU_DISTRICTS):
+        return GUANGZHOU + flat
+    return flat
+
+
+def department_from_title(text: str) -> str | None:
+    """Given a report's opening text, return the department named in its title, else None.
+
+    ``广州市荔湾区科技工业和信息化局 2021年部门整体支出绩效评价报告`` → the department;
+    failing a title, the name after ``被评价部门：`` or ``单位名称``.
+    """
+    flat = compact(text)
+    match = _TITLE.search(flat) or _EVALUATED.search(flat)
+    if match:
+        return canonical_department(match.group(1))
+    return canonical_department(department_from_text(text))
+
+
 def admin_level_of(department: str | None) -> tuple[str | None, str | None]:
     """Given a department name, return ``(admin_level, district)``.
 
@@ -53,3 +101,15 @@ def fiscal_year_from_text(text: str) -> int | None:
     flat = compact(text)
     match = _YEAR_IN_PARENS.search(flat) or _YEAR_IN_TITLE.search(flat)
     return int(match.group(1)) if match else None
+
+
+_TICKED_GRADE = re.compile(r"[☑√✓✔■☒▣]([优良中差])")
+
+
+def grade_from_text(text: str) -> str | None:
+    """Given a form's text, return the ticked 评价等级 (``☑优 □良`` → ``优``), else None."""
+    flat = compact(text)
+    if "等级" not in flat:
+        return None
+    match = _TICKED_GRADE.search(flat)
+    return match.group(1) if match else None

@@ -9,23 +9,19 @@ tagged with its page, so a table continued on the next page reads as one stream 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extract import issues as codes
+from extract.borderless import borderless_rows
+from extract.table_row import TableRow
+
+__all__ = ["PdfContent", "PdfReadError", "TableRow", "read_pdf"]
 
 TABLE_SETTINGS: dict[str, str] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """One row of a ruled table: its 1-based page, table number in the document, cells."""
-
-    page: int
-    table: int
-    cells: tuple[str | None, ...]
+TEXT_PAGES = 2  # pages whose full text is always extracted (title, department, year)
 
 
 @dataclass(frozen=True)
@@ -36,6 +32,8 @@ class PdfContent:
     texts: list[str]
     chars: int
     rows: list[TableRow]
+    borderless: list[TableRow] = field(default_factory=list)  # rebuilt from char positions
+    cell_text_pages: list[int] = field(default_factory=list)  # text = their tables' cells
 
 
 class PdfReadError(Exception):
@@ -72,11 +70,20 @@ def _error_for(exc: Exception, name: str, page: int | None) -> PdfReadError:
     )
 
 
-def read_pdf(data: bytes, name: str) -> PdfContent:
-    """Given a PDF's bytes and its file name, return its text and table rows.
+def _may_hold_ruled_table(page: pdfplumber.page.Page) -> bool:
+    """Given a page, return True when it has ruling (lines or rectangles) to find tables by."""
+    return bool(page.lines or page.rects)
 
-    Raises ``PdfReadError`` (code ``encrypted_pdf`` or ``corrupt_pdf``) when pdfplumber
-    cannot open the file or read one of its pages.
+
+def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent:
+    """Given a PDF's bytes, its file name and an optional page limit, return text and rows.
+
+    Raises ``PdfReadError`` (code ``encrypted_pdf``, ``corrupt_pdf`` or
+    ``too_many_pages``) when pdfplumber cannot open the file or read one of its pages, or
+    the file has more pages than the limit. Pages without any ruling are not searched for
+    tables (prose pages cost only their text); past the first ``TEXT_PAGES`` pages, a page
+    whose tables were read keeps their cells as its text (``cell_text_pages``) instead of
+    a second layout pass; ``read_texts`` gives the full text when a fallback needs it.
     """
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -84,6 +91,8 @@ def read_pdf(data: bytes, name: str) -> PdfContent:
         raise _error_for(exc, name, None) from exc
     texts: list[str] = []
     rows: list[TableRow] = []
+    borderless: list[TableRow] = []
+    cell_text_pages: list[int] = []
     chars = 0
     table_number = 0
     with pdf:
@@ -91,18 +100,54 @@ def read_pdf(data: bytes, name: str) -> PdfContent:
             pages = list(pdf.pages)
         except Exception as exc:  # noqa: BLE001
             raise _error_for(exc, name, None) from exc
+        if max_pages is not None and len(pages) > max_pages:
+            raise PdfReadError(
+                codes.TOO_MANY_PAGES,
+                f"{name}: the PDF has {len(pages)} pages, above the limit of {max_pages} "
+                "(JIXIAO_MAX_PAGES); expected a single submission",
+            )
         for number, page in enumerate(pages, start=1):
             try:
                 chars += len(page.chars)
-                texts.append(page.extract_text() or "")
-                tables = sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: t.bbox[1])
-                for table in tables:
+                ruled = _may_hold_ruled_table(page)
+                tables = (
+                    sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: t.bbox[1])
+                    if ruled
+                    else []
+                )
+                extracted = [table.extract() for table in tables]
+                if number > TEXT_PAGES and extracted:
+                    texts.append(_cells_text(extracted))  # tables hold the page's figures
+                    cell_text_pages.append(number)
+                else:
+                    texts.append(page.extract_text() or "")
+                if not ruled:
+                    if "一级指" in texts[-1]:
+                        table_number += 1
+                        found = borderless_rows(page, number, table_number)
+                        table_number = max([table_number, *(row.table for row in found)])
+                        borderless.extend(found)
+                    continue
+                for cells_of_table in extracted:
                     table_number += 1
-                    rows.extend(
-                        TableRow(number, table_number, tuple(cells)) for cells in table.extract()
-                    )
+                    rows.extend(TableRow(number, table_number, tuple(c)) for c in cells_of_table)
             except Exception as exc:  # noqa: BLE001
                 raise _error_for(exc, name, number) from exc
             finally:
                 page.close()
-    return PdfContent(pages=len(pages), texts=texts, chars=chars, rows=rows)
+    return PdfContent(len(pages), texts, chars, rows, borderless, cell_text_pages)
+
+
+def read_texts(data: bytes) -> list[str]:
+    """Given a readable PDF's bytes, return every page's full text (for the text fallback)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        texts = []
+        for page in pdf.pages:
+            texts.append(page.extract_text() or "")
+            page.close()
+        return texts
+
+
+def _cells_text(tables: list[list[list[str | None]]]) -> str:
+    """Given a page's extracted tables, return their cells as lines of text."""
+    return "\n".join(" ".join(cell for cell in row if cell) for table in tables for row in table)

@@ -36,7 +36,10 @@ from extract.record import BudgetLine, Indicator
 _HEADER = re.compile(
     r"一级指标分值二级指标分值三级指标分值.*?(?:得分/?自评分|自评分|得分)"
     r"(?:评分依据)?(?:、?未达标原因)?(?:、?改进措施)?(?:备注)?"
+    # the evaluation report's two-row header: 一级/二级/三级指标 over 名称 / 权重(%)
+    r"|(?:评价指标)?一级指标二级指标三级指标(?:名称(?:权重|分值)(?:\(%\))?)+"
 )
+_TABLE_END = ("总分", "合计", "总计")
 _SENTENCE_END = "。;；"
 _TOLERANCE = 1e-6
 
@@ -63,7 +66,8 @@ class Token:
 def split_lines(text: str) -> list[Line]:
     """Given a text layer, return its lines with page numbers.
 
-    Form feeds separate pages; without any, a run of two or more blank lines does.
+    Form feeds separate pages; without any, a run of two or more blank lines does, and so
+    does a line indented by one space (how extraction marks a page's first line).
     """
     lines: list[Line] = []
     use_form_feed = "\f" in text
@@ -75,7 +79,10 @@ def split_lines(text: str) -> list[Line]:
         if not stripped:
             blanks += 1
         else:
-            if not use_form_feed and blanks >= 2 and lines:
+            # without form feeds a page starts after 2+ blank lines, or where PDF text
+            # extraction left the page's first line indented by one space
+            indented = raw[:1] == " " and index > 0
+            if not use_form_feed and (blanks >= 2 or indented) and lines:
                 page += 1
             blanks = 0
         lines.append(Line(index, page, stripped))
@@ -89,21 +96,32 @@ def _is_group_label(token: str) -> bool:
 def find_budget(lines: list[Line]) -> list[BudgetLine] | None:
     """Given the lines, return the budget table's lines (None when there is none).
 
-    The table is found by its group header (按资金来源 按资金结构 …); the next line holds
-    the items, and each following line with one value per item is a row, labelled by the
+    The table is found by its group header (按资金来源 按资金结构 …, possibly after a
+    wrapped row label on the same line); the first following line with an item per group
+    holds the items, and each following line with one value per item is a row, labelled by the
     text gathered since the previous row (labels may wrap: 全年预 / 算数).
     """
     for position, line in enumerate(lines):
-        groups = line.text.split()
-        if not groups or not all(_is_group_label(token) for token in groups):
+        groups = [token for token in line.text.split() if _is_group_label(token)]
+        if len(groups) < 2 and not (groups and groups == line.text.split()):
             continue
         rest = [other for other in lines[position + 1 :] if other.text]
-        if not rest:
+        # the items line names at least one item per group (a wrapped row label such as
+        # 支出规模（万 may come first)
+        start = next(
+            (
+                index
+                for index, other in enumerate(rest[:4])
+                if len([t for t in other.text.split() if not is_number(t)]) >= len(groups)
+            ),
+            None,
+        )
+        if start is None:
             return None
-        items = [token for token in rest[0].text.split() if not is_number(token)]
+        items = [token for token in rest[start].text.split() if not is_number(token)]
         grid: list[BudgetRow] = []
         label: list[str] = []
-        for other in rest[1:]:
+        for other in rest[start + 1 :]:
             if compact(other.text).startswith("一级") or len(grid) == 3:
                 break
             tokens = other.text.split()
@@ -281,15 +299,25 @@ class _IndicatorReader:
         self.last_anchor = "points"
 
 
+def _opens_indicators(text: str) -> bool:
+    """Given a line, return True when it is (part of) the indicator table's header."""
+    flat = compact(text)
+    if any(mark in flat for mark in "，。；,;"):
+        return False
+    return flat.startswith("一级") or ("一级指标" in flat and "二级指标" in flat and len(flat) < 80)
+
+
 def read_indicators(lines: list[Line], content: FormContent) -> None:
     """Given the lines, read the indicator rows and 总分 into ``content``."""
-    start = next(
-        (pos for pos, line in enumerate(lines) if compact(line.text).startswith("一级")), None
-    )
+    start = next((pos for pos, line in enumerate(lines) if _opens_indicators(line.text)), None)
     if start is None:
         return
     end = next(
-        (pos for pos in range(start, len(lines)) if compact(lines[pos].text).startswith("总分")),
+        (
+            pos
+            for pos in range(start, len(lines))
+            if compact(lines[pos].text).startswith(_TABLE_END)
+        ),
         len(lines),
     )
     reader = _IndicatorReader()

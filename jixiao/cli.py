@@ -1,4 +1,4 @@
-"""The ``jixiao`` command line: samples, extract, run, sql."""
+"""The ``jixiao`` command line: samples, extract, accuracy, run, sql."""
 
 from __future__ import annotations
 
@@ -29,6 +29,21 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     for name in args.files:
         record = extract_file(Path(name))
         print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _cmd_accuracy(args: argparse.Namespace) -> int:
+    from jixiao.accuracy import format_report, measure
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        print(f"jixiao accuracy: {folder} is not a folder", file=sys.stderr)
+        return USAGE_ERROR
+    report = measure(folder)
+    if not report.documents:
+        print(f"jixiao accuracy: no *.truth.json with a document under {folder}", file=sys.stderr)
+        return USAGE_ERROR
+    print(format_report(report))
     return 0
 
 
@@ -85,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="print one schema-v1 JSON record per file")
     extract.add_argument("files", nargs="+", metavar="FILE")
     extract.set_defaults(func=_cmd_extract)
+
+    accuracy = sub.add_parser(
+        "accuracy",
+        help="extract every document with a *.truth.json beside it under DIR and print "
+        "field-level precision and recall",
+    )
+    accuracy.add_argument("dir", help="folder holding documents and their truths")
+    accuracy.set_defaults(func=_cmd_accuracy)
 
     run = sub.add_parser("run", help="run the Airflow DAG in-process on an inbox")
     run.add_argument("--inbox", required=True, help="inbox folder holding <year>/ folders")

@@ -81,6 +81,27 @@ def load(envelope_batches: list[list[str]] | None) -> dict[str, Any]:
     return {"extracted": len(paths), **result.to_dict()}
 
 
+def code_folders() -> list[Path]:
+    """Return the folders whose files decide what the marts look like."""
+    from jixiao.transform import dbt_project_dir
+
+    project = dbt_project_dir()
+    suites = Path(__file__).resolve().parents[1] / "expectations" / "suites"
+    return [project / "models", project / "seeds", project / "macros", project / "tests", suites]
+
+
+def transform_needed(force: bool = False) -> bool:
+    """Return True unless the marts were already built from exactly this raw data and code."""
+    from jixiao import freshness
+
+    cfg = settings_module.resolve()
+    if force:
+        return True
+    with warehouse_lock(cfg.warehouse):
+        current = freshness.fingerprint(cfg.warehouse, code_folders())
+        return current is None or current != freshness.last_built(cfg.warehouse)
+
+
 def transform(phase: str) -> dict[str, Any]:
     """Run one phase of ``dbt build``; raise naming the failed nodes when it fails.
 
@@ -99,6 +120,12 @@ def transform(phase: str) -> dict[str, Any]:
     os.environ.setdefault("JIXIAO_DBT_TARGET_DIR", str(cfg.dbt_target_dir))
     with warehouse_lock(cfg.warehouse):
         phases[phase](cfg.warehouse)
+        if phase == "after_checks":
+            from jixiao import freshness
+
+            built_from = freshness.fingerprint(cfg.warehouse, code_folders())
+            if built_from is not None:
+                freshness.record_built(cfg.warehouse, built_from)
     return {"warehouse": str(cfg.warehouse), "phase": phase}
 
 
@@ -133,9 +160,10 @@ def summarize(
         "skipped_unchanged": planned["skipped_unchanged"],
         "quarantined": loaded["quarantined"],
         "loaded": loaded["loaded"],
-        "checks_failed": (checked or {}).get("checks_failed", 0),
+        "transformed": checked is not None,
+        "checks_failed": checked.get("checks_failed") if checked else None,
         "warehouse": str(cfg.warehouse),
-        "data_docs": (checked or {}).get("data_docs"),
+        "data_docs": _data_docs_index(cfg, checked),
         "quarantined_files": loaded["quarantined_files"],
     }
     cfg.runs_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +171,13 @@ def summarize(
         json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return summary
+
+
+def _data_docs_index(cfg: settings_module.Settings, checked: dict[str, Any] | None) -> str | None:
+    if checked and checked.get("data_docs"):
+        return str(checked["data_docs"])
+    index = cfg.data_docs_dir / "index.html"  # from the last run that validated
+    return str(index) if index.exists() else None
 
 
 def summary_path(run_id: str) -> Path:

@@ -41,9 +41,24 @@ def airflow_environment(cfg: settings_module.Settings, inbox: Path) -> dict[str,
     }
 
 
+def _migrated_marker(env: dict[str, str]) -> Path:
+    from importlib.metadata import version
+
+    return Path(env["AIRFLOW_HOME"]) / f".jixiao-migrated-{version('apache-airflow-core')}"
+
+
 def migrate_metadata_db(env: dict[str, str]) -> None:
-    """Create or upgrade Airflow's metadata DB (``airflow db migrate``) in a subprocess."""
+    """Create or upgrade Airflow's metadata DB (``airflow db migrate``) in a subprocess.
+
+    Skipped when this Airflow version already migrated the project-local SQLite DB
+    (a marker file beside it), which keeps an unchanged rerun cheap.
+    """
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    marker = _migrated_marker(env)
+    sqlite_db = Path(env["AIRFLOW_HOME"]) / "airflow.db"
+    uses_local_sqlite = env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "").endswith(str(sqlite_db))
+    if uses_local_sqlite and marker.exists() and sqlite_db.exists():
+        return
     proc = subprocess.run(
         [sys.executable, "-m", "airflow", "db", "migrate"],
         env={**os.environ, **env},
@@ -54,6 +69,8 @@ def migrate_metadata_db(env: dict[str, str]) -> None:
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-30:])
         raise RunFailed(f"airflow db migrate failed (exit {proc.returncode}):\n{tail}")
+    if uses_local_sqlite:
+        marker.touch()
 
 
 def ensure_warehouse_pool(slots: int = 1) -> None:

@@ -40,6 +40,7 @@ def test_dag_shape(dagbag) -> None:
         "discover",
         "extract",
         "load_raw",
+        "transform_needed",
         "dbt_build",
         "validate",
         "dbt_build_marts",
@@ -65,3 +66,11 @@ def test_dag_file_is_wiring_only() -> None:
     }
     assert not {m for m in modules if m.split(".")[0] in {"jixiao", "extract", "expectations"}}
     assert Path(DAG_FILE).stat().st_size < 6000
+
+
+def test_every_mart_is_published_as_an_asset(dagbag) -> None:
+    marts = {path.stem for path in (REPO_ROOT / "dbt_project" / "models" / "marts").glob("*.sql")}
+    outlets = {
+        asset.name for asset in dagbag.dags["jixiao_yearly"].get_task("dbt_build_marts").outlets
+    }
+    assert outlets == {f"jixiao.marts.{name}" for name in marts}

@@ -61,3 +61,11 @@ def test_placeholders_and_compact() -> None:
     assert not is_placeholder("0")
     assert clean_text("——") is None
     assert compact("一级\n指标 ") == "一级指标"
+
+
+def test_kangxi_radicals_and_full_width_punctuation_normalise() -> None:
+    from extract.normalize import nfkc, parse_number
+
+    # ⼀ (U+2F00) and ⽬ (U+2F6C) are Kangxi radicals some PDFs emit for 一 and 目
+    assert nfkc("⼀级指标 ⽬标") == "一级指标 目标"
+    assert parse_number("１２，３４５．６７") == 12345.67

@@ -111,8 +111,82 @@ def test_000_indicator_tree_survives_repeated_headers_and_labels() -> None:
     assert len(bonus) == 1 and bonus[0]["score"] is None  # printed without a score
 
 
-def test_third_party_report_004_is_recognised_but_not_parsed() -> None:
+def test_third_party_report_004_metadata_and_total() -> None:
     record = _seed("004")
-    assert record["document"]["family"] == "evaluation_report"
-    assert [i["code"] for i in record["issues"]] == ["family_not_supported"]
-    assert is_quarantined(record)
+    assert record["document"] == {
+        "family": "evaluation_report",
+        "department": "广州市荔湾区科技工业和信息化局",
+        "fiscal_year": 2021,
+        "admin_level": "district",
+        "district": "荔湾区",
+        "unit_count": None,
+    }
+    assert record["totals"]["total_score"] == 88.48
+    assert record["issues"] == []
+    assert not is_quarantined(record)
+
+
+def test_004_budget_execution_table() -> None:
+    record = _seed("004")
+    figures = {
+        (line["dimension"], line["item"]): (
+            line["initial_budget"],
+            line["adjustment"],
+            line["budget"],
+            line["actual"],
+            line["reported_rate"],
+        )
+        for line in record["budget_lines"]
+    }
+    # 表 1-5: 年初预算数 / 调整金额 / 调整后预算数 / 支出金额 / 支出率
+    assert figures == {
+        ("资金结构明细", "人员经费"): (3523.51, -306.22, 3217.29, 3189.72, pytest.approx(0.9914)),
+        ("资金结构明细", "日常公用经费"): (210.12, -7.15, 202.97, 182.2, pytest.approx(0.8977)),
+        ("资金结构", "基本支出"): (3733.63, -313.37, 3420.26, 3371.92, pytest.approx(0.9859)),
+        ("资金结构明细", "基本建设类项目"): (0.0, 0.0, 0.0, 0.0, 0.0),
+        ("资金结构明细", "行政事业类项目"): (
+            13354.78,
+            -4859.1,
+            8495.68,
+            7516.97,
+            pytest.approx(0.8848),
+        ),
+        ("资金结构", "项目支出"): (13354.78, -4859.1, 8495.68, 7516.97, pytest.approx(0.8848)),
+        ("合计", "合计"): (17088.41, -5172.47, 11915.94, 10888.89, pytest.approx(0.9138)),
+    }
+
+
+def test_004_projects_table() -> None:
+    projects = _seed("004")["projects"]
+    # 表 1-6 lists 30 projects under a 合计 row (which is not a project)
+    assert len(projects) == 30
+    assert all(project["name"] != "合计" for project in projects)
+    assert projects[1]["name"] == "科学技术支出"
+    assert (projects[1]["initial_budget"], projects[1]["adjusted_budget"]) == (11830.0, 6550.33)
+    assert projects[-1]["name"] == "荔湾区电子商务综合服务平台项目经费"
+    assert projects[-1]["actual"] == 0.0
+    wrapped = next(p for p in projects if p["name"].startswith("新三板广州服务基地基础设施"))
+    assert wrapped["name"] == "新三板广州服务基地基础设施建设项目工作经费"
+    assert sum(p["adjusted_budget"] for p in projects) == pytest.approx(8495.68)
+    assert sum(p["actual"] for p in projects) == pytest.approx(7516.97)
+
+
+def test_004_indicator_table() -> None:
+    rows = _seed("004")["indicators"]
+    # 附件1: 2 一级指标 (50 + 50), 5 二级指标, 28 三级指标 (as the report itself says)
+    assert len(rows) == 28
+    assert {r["level1"]: r["level1_points"] for r in rows} == {
+        "财政管理情况评价": 50,
+        "履职情况评价": 50,
+    }
+    assert len({(r["level1"], r["level2"]) for r in rows}) == 5
+    first = rows[0]
+    assert (first["level2"], first["level3"], first["points"], first["score"]) == (
+        "预算资金管理",
+        "预算编制合理性",
+        4,
+        3.5,
+    )
+    last = rows[-1]
+    assert last["level3"] == "企业安全生产意识和应对突发生产安全事故的能力"
+    assert sum(r["score"] for r in rows) == pytest.approx(88.48)

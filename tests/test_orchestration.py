@@ -152,7 +152,7 @@ def test_newest_file_wins_among_versions_of_one_run(resubmitted: dict) -> None:
 @needs_seeds
 def test_year_param_limits_discovery(resubmitted: dict) -> None:
     run1, run2 = resubmitted["run1"], resubmitted["run2"]
-    assert (run1["year"], run1["discovered"], run1["quarantined"]) == (None, 2, 1)  # later.txt
+    assert (run1["year"], run1["discovered"], run1["quarantined"]) == (None, 1, 0)
     assert run2["year"] == 2021
     assert run2["discovered"] == 4  # 2021 only: panyu (unchanged) + 3 new
     assert (run2["skipped_unchanged"], run2["loaded"]) == (1, 3)

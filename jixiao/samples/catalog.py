@@ -335,6 +335,10 @@ DEPARTMENTS: dict[str, Department] = {
         Department("tianhe-jyj", "广州市天河区教育局", "天河区", 12, _GOAL, TIANHE_DUTIES),
         Department("yuexiu-wjj", "广州市越秀区卫生健康局", "越秀区", 9, _GOAL, YUEXIU_DUTIES),
         Department("haizhu-jtj", "广州市海珠区交通运输局", "海珠区", 2, _GOAL, HAIZHU_DUTIES),
+        Department("liwan-kgxj", "广州市荔湾区科技工业和信息化局", "荔湾区", 3, _GOAL, FGW_DUTIES),
+        Department("gz-jtj", "广州市交通运输局", None, 8, _GOAL, HAIZHU_DUTIES),
+        Department("huangpu-mzj", "广州市黄埔区民政局", "黄埔区", 4, _GOAL, YUEXIU_DUTIES),
+        Department("gz-mzj", "广州市民政局", None, 11, _GOAL, YUEXIU_DUTIES),
     )
 }
 
@@ -358,3 +362,24 @@ CORPUS: tuple[tuple[int, str], ...] = (
 # The one sample carrying the real-world mistake of seed 003: 2 points scored on a
 # 1-point indicator (kept as printed, flagged score_exceeds_points).
 MISTAKE: tuple[int, str, str] = (2021, "panyu-kgsx", "资产管理制度健全性")
+
+# Forms printed from other templates, and with the mistakes real forms contain:
+# (fiscal year, slug, template, budget table with budget amounts only, borderless,
+#  项目支出 printed 100 off the other breakdowns).
+FORM_VARIANTS: tuple[tuple[int, str, str, bool, bool, bool], ...] = (
+    (2020, "gz-kjj", "2020", True, False, False),
+    (2020, "haizhu-jtj", "2020", False, True, False),
+    (2020, "tianhe-jyj", "2021", False, False, True),
+)
+
+# Third-party evaluation reports: (fiscal year, slug, project 合计 printed off its rows).
+REPORTS: tuple[tuple[int, str, bool], ...] = (
+    (2021, "liwan-kgxj", False),
+    (2022, "gz-jtj", True),
+)
+
+# Narrative self-evaluation reports: (fiscal year, slug).
+NARRATIVES: tuple[tuple[int, str], ...] = (
+    (2021, "huangpu-mzj"),
+    (2022, "gz-mzj"),
+)

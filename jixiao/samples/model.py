@@ -61,6 +61,38 @@ class BudgetCell:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """How a form departs from the 2021 template the published seeds follow.
+
+    ``template`` "2020": level-1 names 部门管理 45 / 履职效果 55 and no 加减分项 row;
+    ``budget_only``: the budget table prints only 全年预算数, by other categories;
+    ``borderless``: no ruling lines (tables cannot be found by their lines);
+    ``dimension_mistake``: 项目支出 printed 100 above what makes the breakdowns agree.
+    """
+
+    template: str = "2021"
+    budget_only: bool = False
+    borderless: bool = False
+    dimension_mistake: bool = False
+
+
+DEFAULT_VARIANT = Variant()
+LEVEL1_NAMES: dict[str, tuple[tuple[str, int], tuple[str, int]]] = {
+    "2021": (("管理效能", 45), ("履职效能", 50)),
+    "2020": (("部门管理", 45), ("履职效果", 55)),
+}
+EXTRA_DUTY: tuple[str, tuple[tuple[str, int, str, str], ...]] = (
+    "（五）完成上级交办任务",
+    (("1.交办任务按时办结率", 5, "100%", "100%"),),
+)
+BUDGET_ONLY_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("按资金来源", "财政拨款", "其他资金"),
+    ("按支出类型", "人员支出", "公用及项目支出"),
+    ("按预算级次", "{level}本级支出", "转移支付"),
+)
+
+
+@dataclass(frozen=True)
 class Sample:
     """Everything needed to draw one self-evaluation form and to state its truth."""
 
@@ -75,6 +107,7 @@ class Sample:
     management: tuple[Leaf, ...]
     duties: tuple[Leaf, ...]  # 履职效能 and 加减分项 rows
     total: Decimal
+    variant: Variant = DEFAULT_VARIANT
 
     def points_text(self, points: int) -> str:
         """Given points, return them printed in this sample's style (``16`` or ``16.00``)."""
@@ -112,7 +145,9 @@ def _rate(rng: random.Random, budget: Decimal, actual: Decimal, digits: int) -> 
     return f"{percent}%", percent / 100
 
 
-def _budget(rng: random.Random, level: str) -> tuple[BudgetCell, ...]:
+def _budget(
+    rng: random.Random, level: str, variant: Variant = DEFAULT_VARIANT
+) -> tuple[BudgetCell, ...]:
     city = level == "市"
     fiscal = _amount(rng, 40000, 480000) if city else _amount(rng, 3000, 130000)
     other = (fiscal * Decimal(str(rng.uniform(0.0, 0.1)))).quantize(CENT)
@@ -121,6 +156,8 @@ def _budget(rng: random.Random, level: str) -> tuple[BudgetCell, ...]:
     own = total * Decimal(str(rng.uniform(0.6, 0.9) if city else rng.uniform(0.9, 0.99)))
     own = own.quantize(CENT)
     budgets = (fiscal, other, basic, total - basic, own, total - own)
+    if variant.dimension_mistake:
+        budgets = (fiscal, other, basic, total - basic + 100, own, total - own)
 
     def spend(value: Decimal, low: float, high: float) -> Decimal:
         return (value * Decimal(str(rng.uniform(low, high)))).quantize(CENT)
@@ -141,8 +178,9 @@ def _budget(rng: random.Random, level: str) -> tuple[BudgetCell, ...]:
     style = rng.choice(("grouped", "plain", "trimmed"))
     digits = rng.choice((1, 2))
     cells = []
+    groups = BUDGET_ONLY_GROUPS if variant.budget_only else GROUPS
     for index, (budget, actual) in enumerate(zip(budgets, actuals, strict=True)):
-        group = GROUPS[index // 2]
+        group = groups[index // 2]
         rate_text, rate = _rate(rng, budget, actual, digits)
         cells.append(
             BudgetCell(
@@ -172,7 +210,10 @@ def _basis(score: Decimal | None, points: int) -> str:
     return f"未完全达到目标，扣{score_text(Decimal(points) - score)}分，下一步加强跟踪管理。"
 
 
-def _management(rng: random.Random, year: int, slug: str) -> list[Leaf]:
+def _management(
+    rng: random.Random, year: int, slug: str, variant: Variant = DEFAULT_VARIANT
+) -> list[Leaf]:
+    (level1, level1_points), _ = LEVEL1_NAMES[variant.template]
     leaves = []
     for level2, children in MANAGEMENT:
         level2_points = sum(points for _, points, _ in children)
@@ -182,8 +223,8 @@ def _management(rng: random.Random, year: int, slug: str) -> list[Leaf]:
                 score = Decimal(points + 1)  # the deliberate mistake: more than the points
             leaves.append(
                 Leaf(
-                    "管理效能",
-                    45,
+                    level1,
+                    level1_points,
                     level2,
                     level2_points,
                     level3,
@@ -198,16 +239,20 @@ def _management(rng: random.Random, year: int, slug: str) -> list[Leaf]:
     return leaves
 
 
-def _duties(rng: random.Random, department: Department) -> list[Leaf]:
+def _duties(
+    rng: random.Random, department: Department, variant: Variant = DEFAULT_VARIANT
+) -> list[Leaf]:
+    _, (level1, level1_points) = LEVEL1_NAMES[variant.template]
+    duties = department.duties + ((EXTRA_DUTY,) if variant.template == "2020" else ())
     leaves = []
-    for level2, children in department.duties:
+    for level2, children in duties:
         level2_points = sum(points for _, points, _, _ in children)
         for level3, points, target, actual in children:
             score = _score(rng, points, 0.8)
             leaves.append(
                 Leaf(
-                    "履职效能",
-                    50,
+                    level1,
+                    level1_points,
                     level2,
                     level2_points,
                     level3,
@@ -220,6 +265,8 @@ def _duties(rng: random.Random, department: Department) -> list[Leaf]:
                 )
             )
     bonus = None if rng.random() < 0.3 else Decimal(rng.choice((0, 2.5, 5)))
+    if variant.template == "2020":
+        return leaves
     leaves.append(
         Leaf(
             "加减分项",
@@ -238,15 +285,16 @@ def _duties(rng: random.Random, department: Department) -> list[Leaf]:
     return leaves
 
 
-def build_sample(year: int, department: Department) -> Sample:
-    """Given a fiscal year and a department, return the sample submission."""
+def build_sample(year: int, department: Department, variant: Variant = DEFAULT_VARIANT) -> Sample:
+    """Given a fiscal year, a department and a template variant, return the sample."""
     rng = random.Random(seed_for(year, department.slug))
     level = "区" if department.district else "市"
-    budget = _budget(rng, level)
-    management = _management(rng, year, department.slug)
-    duties = _duties(rng, department)
-    if sum(leaf.points for leaf in duties[:-1]) != 50:
-        raise ValueError(f"{department.slug}: duty points must add up to 50")
+    budget = _budget(rng, level, variant)
+    management = _management(rng, year, department.slug, variant)
+    duties = _duties(rng, department, variant)
+    _, (duty_name, duty_points) = LEVEL1_NAMES[variant.template]
+    if sum(leaf.points for leaf in duties if leaf.level1 == duty_name) != duty_points:
+        raise ValueError(f"{department.slug}: duty points must add up to {duty_points}")
     total = sum((leaf.score for leaf in management + duties if leaf.score is not None), Decimal(0))
     unit_text = (
         (f"单位数：{department.units}",)
@@ -260,9 +308,10 @@ def build_sample(year: int, department: Department) -> Sample:
         unit_text=unit_text,
         annex_label=rng.random() < 0.5,
         repeat_labels=rng.random() < 0.5,
-        points_style=rng.choice(("plain", "decimal")),
+        points_style="plain" if variant.borderless else rng.choice(("plain", "decimal")),
         budget=budget,
         management=tuple(management),
         duties=tuple(duties),
         total=total,
+        variant=variant,
     )

@@ -139,20 +139,25 @@ def layout(widths: tuple[float, ...], rows: list[list[str]], spans: list[Span]) 
     return Grid(cells, heights, widths, spans)
 
 
-def draw(canvas: Canvas, grid: Grid, top: float) -> float:
-    """Given a canvas, a grid and the y of its top edge, draw it and return its bottom y."""
+def draw(canvas: Canvas, grid: Grid, top: float, ruled: bool = True) -> float:
+    """Given a canvas, a grid and the y of its top edge, draw it and return its bottom y.
+
+    A table drawn without ruling (``ruled=False``) has no lines and top-aligned cells, as
+    borderless published forms do.
+    """
     table = Table(grid.cells, colWidths=list(grid.widths), rowHeights=grid.heights)
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, SIZE),
         ("LEADING", (0, 0), (-1, -1), LEADING),
-        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE" if ruled else "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), HPAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), HPAD),
         ("TOPPADDING", (0, 0), (-1, -1), VPAD),
         ("BOTTOMPADDING", (0, 0), (-1, -1), VPAD),
     ]
+    if ruled:
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
     style.extend(("SPAN", start, end) for start, end in grid.spans)
     table.setStyle(TableStyle(style))
     _, height = table.wrapOn(canvas, WIDTH, PAGE_HEIGHT)
@@ -169,22 +174,25 @@ def info_grid(sample: Sample) -> Grid:
         + "等重点任务取得预期成效，整体绩效目标基本完成。"
     )
     unit = list(sample.unit_text) if len(sample.unit_text) == 2 else [sample.unit_text[0], ""]
+    groups = [f"按{cell.dimension}" for cell in sample.budget[::2]]
+    group_row = [groups[0], "", groups[1], "", groups[2], ""]
     rows = [
         ["单位名称", dept.name, "", "", "", "", *unit],
         ["年度整体绩效目标", dept.goal, "", "", "", "", "", ""],
         ["整体绩效目标完成情况", goal_done, "", "", "", "", "", ""],
         ["未能完成原因", "部分项目受外部因素影响，支付进度略有滞后。", "", "", "", "", "", ""],
-        ["年度部门整体支出规模（万元）", "", "按资金来源", "", "按资金结构", "", "按预算级次", ""],
+        ["年度部门整体支出规模（万元）", "", *group_row],
         ["", "", *(cell.item for cell in sample.budget)],
         ["", "全年预算数", *(cell.budget_text for cell in sample.budget)],
-        ["", "全年执行数", *(cell.actual_text for cell in sample.budget)],
-        ["", "完成率", *(cell.rate_text for cell in sample.budget)],
     ]
+    if not sample.variant.budget_only:
+        rows.append(["", "全年执行数", *(cell.actual_text for cell in sample.budget)])
+        rows.append(["", "完成率", *(cell.rate_text for cell in sample.budget)])
     spans: list[Span] = [((1, 0), (5, 0))]
     if len(sample.unit_text) == 1:
         spans.append(((6, 0), (7, 0)))
     spans += [((1, r), (7, r)) for r in (1, 2, 3)]
-    spans += [((0, 4), (0, 8)), ((1, 4), (1, 5)), ((2, 4), (3, 4)), ((4, 4), (5, 4))]
+    spans += [((0, 4), (0, len(rows) - 1)), ((1, 4), (1, 5)), ((2, 4), (3, 4)), ((4, 4), (5, 4))]
     spans.append(((6, 4), (7, 4)))
     return layout(INFO_COLUMNS, rows, spans)
 
@@ -323,7 +331,7 @@ def _indicator_table(pages: _Pages, sample: Sample, leaves: list[Leaf], duty: bo
             pages.next()
             continue
         end, grid = best
-        pages.y = draw(pages.canvas, grid, pages.y) - GAP
+        pages.y = draw(pages.canvas, grid, pages.y, not sample.variant.borderless) - GAP
         leaf_pages.extend([pages.number] * (end - start))
         start = end
         if start < len(leaves):
@@ -340,7 +348,8 @@ def render(sample: Sample, path: Path) -> tuple[int, list[int]]:
     pages = _Pages(path)
     pages.canvas.setTitle(f"{sample.department.name}{sample.year}年度部门整体支出绩效自评表")
     _title(pages, sample)
-    pages.y = draw(pages.canvas, info_grid(sample), pages.y) - GAP
+    ruled = not sample.variant.borderless
+    pages.y = draw(pages.canvas, info_grid(sample), pages.y, ruled) - GAP
     leaf_pages = _indicator_table(pages, sample, list(sample.management), duty=False)
     leaf_pages += _indicator_table(pages, sample, list(sample.duties), duty=True)
     return pages.finish(), leaf_pages

@@ -39,7 +39,26 @@ def _indicator(leaf: Leaf, page: int) -> dict[str, Any]:
 
 
 def _issues(sample: Sample, leaf_pages: list[int], file_name: str) -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
+    if sample.variant.borderless:
+        found.append(
+            {
+                "severity": "info",
+                "code": "borderless_tables",
+                "message": f"{file_name}: no ruling lines; cells rebuilt from positions",
+                "page": None,
+            }
+        )
+    if sample.variant.dimension_mistake:
+        found.append(
+            {
+                "severity": "warning",
+                "code": "budget_dimension_mismatch",
+                "message": f"{file_name} p.1: 资金结构 budgets add up to 100 more than the "
+                "other breakdowns (deliberate)",
+                "page": 1,
+            }
+        )
     for leaf, page in zip(sample.management + sample.duties, leaf_pages, strict=True):
         if leaf.score is not None and leaf.score > leaf.points:
             found.append(
@@ -78,8 +97,8 @@ def truth_record(
                 "dimension": cell.dimension,
                 "item": cell.item,
                 "budget": float(cell.budget),
-                "actual": float(cell.actual),
-                "reported_rate": float(cell.rate),
+                "actual": None if sample.variant.budget_only else float(cell.actual),
+                "reported_rate": None if sample.variant.budget_only else float(cell.rate),
                 "initial_budget": None,
                 "adjustment": None,
                 "page": 1,
@@ -93,3 +112,8 @@ def truth_record(
         "totals": {"total_score": float(sample.total), "grade": None},
         "issues": _issues(sample, leaf_pages, file_name),
     }
+
+
+def nfkc_text(value: str | None) -> str | None:
+    """Given a printed name, return it as the record holds it (NFKC; blanks and —— are None)."""
+    return _text(value)

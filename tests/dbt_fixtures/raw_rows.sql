@@ -9,7 +9,7 @@
 --          (leaf_scores_sum_to_total fails)
 --   b21    发改委 2021 form (city), clean, with a printed 合计 line
 --   b22    发改委 2022 form: execution rate 1.6 (execution_rate_plausible fails),
---          printed 良 for a 75-point total (grade_matches_printed fails)
+--          printed 良 for a 75-point total (printed_grade_matches_score fails)
 --   b22r   发改委 2022 third-party report, loaded later: the form is preferred
 --   x21    narrative report without a department (submission_identified fails)
 --   q21    quarantined file: never in staging models, marts or check results

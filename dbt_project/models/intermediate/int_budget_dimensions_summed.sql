@@ -1,14 +1,17 @@
 -- Budget totals per submission and dimension (资金来源, 资金结构, 预算级次, 合计 …).
 --
 -- The parts of a dimension are summed; printed total lines (合计 / 总计 / 小计)
--- are kept apart so they are not counted twice. A dimension made of a total
--- line only (e.g. the 合计 row of a third-party report) takes that line.
+-- are kept apart so they are not counted twice; only 合计 / 总计 lines give the
+-- printed total (a 小计 subtotal covers part of a dimension only). A dimension
+-- made of a total line only (e.g. the 合计 row of a third-party report) takes
+-- that line. Amounts come from int_budget_lines_rated (budget = 调整后预算数
+-- when the document gives one).
 
 with
 
 budget_lines as (
 
-    select * from {{ ref('stg_budget_lines') }}
+    select * from {{ ref('int_budget_lines_rated') }}
 
 ),
 
@@ -23,19 +26,31 @@ dimensions_summed as (
             as part_budget_sum,
         round(sum(actual_amount) filter (where not is_total_line), 6)
             as part_actual_sum,
+        round(sum(initial_budget_amount) filter (where not is_total_line), 6)
+            as part_initial_budget_sum,
+        round(sum(adjustment_amount) filter (where not is_total_line), 6)
+            as part_adjustment_sum,
         arg_min(printed_rate, line_number) filter (
             where not is_total_line
         ) as first_part_printed_rate,
 
-        count(*) filter (where is_total_line) as total_line_count,
+        count(*) filter (
+            where is_total_line and not is_subtotal_line
+        ) as total_line_count,
         arg_min(budget_amount, line_number) filter (
-            where is_total_line
+            where is_total_line and not is_subtotal_line
         ) as printed_budget_total,
         arg_min(actual_amount, line_number) filter (
-            where is_total_line
+            where is_total_line and not is_subtotal_line
         ) as printed_actual_total,
+        arg_min(initial_budget_amount, line_number) filter (
+            where is_total_line and not is_subtotal_line
+        ) as printed_initial_budget_total,
+        arg_min(adjustment_amount, line_number) filter (
+            where is_total_line and not is_subtotal_line
+        ) as printed_adjustment_total,
         arg_min(printed_rate, line_number) filter (
-            where is_total_line
+            where is_total_line and not is_subtotal_line
         ) as total_line_printed_rate
 
     from budget_lines
@@ -66,6 +81,10 @@ final as (
         cast(part_count as integer) as part_count,
         coalesce(part_budget_sum, printed_budget_total) as budget_total,
         coalesce(part_actual_sum, printed_actual_total) as actual_total,
+        coalesce(part_initial_budget_sum, printed_initial_budget_total)
+            as initial_budget_total,
+        coalesce(part_adjustment_sum, printed_adjustment_total)
+            as adjustment_total,
         printed_budget_total,
         printed_actual_total,
         round(part_budget_sum - printed_budget_total, 6)

@@ -66,6 +66,8 @@ submissions_joined_to_budgets as (
         chosen_dimensions.dimension as budget_dimension,
         chosen_dimensions.budget_total,
         chosen_dimensions.actual_total,
+        chosen_dimensions.initial_budget_total,
+        chosen_dimensions.adjustment_total,
         chosen_dimensions.actual_total
             / nullif(chosen_dimensions.budget_total, 0) as execution_rate,
         coalesce(
@@ -101,8 +103,11 @@ final as (
         fiscal_year,
         budget_total,
         actual_total,
+        initial_budget_total,
+        adjustment_total,
         execution_rate,
         printed_execution_rate,
+        execution_rate - printed_execution_rate as execution_rate_difference,
         cast(dimension_count as integer) as dimension_count,
         round(budget_total_spread, 6) as budget_total_spread,
         round(actual_total_spread, 6) as actual_total_spread,

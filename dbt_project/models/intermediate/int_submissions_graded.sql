@@ -1,5 +1,5 @@
 -- Every loaded submission with its grade recomputed from the printed 总分, beside the
--- printed 评价等级; checked by the GX suite `department_year` (grade_matches_printed).
+-- printed 评价等级; checked by the GX suite `submissions` (printed_grade_matches_score).
 
 with
 

@@ -1,29 +1,12 @@
--- One row per department and fiscal year, from the submission that
--- int_submissions_versioned picks (latest version of the preferred family).
+-- One row per department and fiscal year: the figures of the submission that
+-- int_submissions_versioned picks (latest version of the preferred family),
+-- standardized within the year, with its quality status from the validation.
 
 with
 
-submissions as (
+department_years as (
 
-    select * from {{ ref('int_submissions_versioned') }}
-
-),
-
-submissions_scored as (
-
-    select * from {{ ref('int_submissions_scored') }}
-
-),
-
-submissions_budgeted as (
-
-    select * from {{ ref('int_submissions_budgeted') }}
-
-),
-
-submissions_graded as (
-
-    select * from {{ ref('int_submissions_graded') }}
+    select * from {{ ref('int_department_years_standardized') }}
 
 ),
 
@@ -33,50 +16,17 @@ submissions_quality as (
 
 ),
 
-submissions_used as (
-
-    select * from submissions where is_used_for_department_year
-
-),
-
-used_submissions_joined_to_figures as (
+department_years_joined_to_quality as (
 
     select
-        submissions_used.*,
-        submissions_scored.leaf_score_sum,
-        submissions_scored.score_difference,
-        submissions_budgeted.budget_dimension,
-        submissions_budgeted.budget_total,
-        submissions_budgeted.actual_total,
-        submissions_budgeted.execution_rate,
-        submissions_budgeted.printed_execution_rate
-
-    from submissions_used
-
-    left join submissions_scored
-        on submissions_used.sha256 = submissions_scored.sha256
-
-    left join submissions_budgeted
-        on submissions_used.sha256 = submissions_budgeted.sha256
-
-),
-
-grades_recomputed as (
-
-    select
-        used_submissions_joined_to_figures.*,
-        submissions_graded.grade,
-        submissions_graded.is_grade_consistent,
+        department_years.*,
         coalesce(submissions_quality.quality_status, 'unchecked') as quality_status,
         coalesce(submissions_quality.failed_checks, []::varchar[]) as failed_checks
 
-    from used_submissions_joined_to_figures
-
-    left join submissions_graded
-        on used_submissions_joined_to_figures.sha256 = submissions_graded.sha256
+    from department_years
 
     left join submissions_quality
-        on used_submissions_joined_to_figures.sha256 = submissions_quality.sha256
+        on department_years.sha256 = submissions_quality.sha256
 
 ),
 
@@ -85,12 +35,14 @@ final as (
     select
 
         ---------- ids
+        cast(department_key as varchar) as department_key,
         cast(sha256 as varchar) as sha256,
 
         ---------- strings
         cast(department as varchar) as department,
         cast(admin_level as varchar) as admin_level,
         cast(district as varchar) as district,
+        cast(jurisdiction as varchar) as jurisdiction,
         cast(family as varchar) as family,
         cast(grade as varchar) as grade,
         cast(printed_grade as varchar) as printed_grade,
@@ -101,12 +53,35 @@ final as (
         ---------- numerics
         cast(fiscal_year as integer) as fiscal_year,
         cast(total_score as double) as total_score,
+        cast(normalized_score as double) as normalized_score,
         cast(leaf_score_sum as double) as leaf_score_sum,
         cast(score_difference as double) as score_difference,
+        cast(core_points as double) as core_points,
+        cast(bonus_deduction_score as double) as bonus_deduction_score,
+        cast(initial_budget_total as double) as initial_budget_total,
         cast(budget_total as double) as budget_total,
         cast(actual_total as double) as actual_total,
         cast(execution_rate as double) as execution_rate,
         cast(printed_execution_rate as double) as printed_execution_rate,
+        cast(execution_rate_difference as double) as execution_rate_difference,
+        cast(score_zscore_in_year as double) as score_zscore_in_year,
+        cast(score_percentile_in_year as double) as score_percentile_in_year,
+        cast(score_zscore_in_admin_level as double) as score_zscore_in_admin_level,
+        cast(score_percentile_in_admin_level as double)
+            as score_percentile_in_admin_level,
+        cast(score_rank_in_district as integer) as score_rank_in_district,
+        cast(execution_rate_zscore_in_year as double)
+            as execution_rate_zscore_in_year,
+        cast(execution_rate_percentile_in_year as double)
+            as execution_rate_percentile_in_year,
+        cast(execution_rate_zscore_in_admin_level as double)
+            as execution_rate_zscore_in_admin_level,
+        cast(execution_rate_percentile_in_admin_level as double)
+            as execution_rate_percentile_in_admin_level,
+        cast(execution_rate_rank_in_district as integer)
+            as execution_rate_rank_in_district,
+        cast(district_department_count as integer) as district_department_count,
+        cast(unmapped_indicator_count as integer) as unmapped_indicator_count,
         cast(department_year_submission_count as integer) as submission_count,
         cast(version_number as integer) as version_number,
 
@@ -116,7 +91,7 @@ final as (
         ---------- timestamps
         cast(loaded_at as timestamp) as loaded_at
 
-    from grades_recomputed
+    from department_years_joined_to_quality
 
 )
 

@@ -32,7 +32,8 @@ renamed as (
         (
             trim(dimension) in ('合计', '总计')
             or trim(item) in ('合计', '总计', '小计')
-        ) as is_total_line
+        ) as is_total_line,
+        trim(item) = '小计' as is_subtotal_line
 
     from source
 

@@ -1,0 +1,84 @@
+-- Every printed execution rate (完成率 / 支出率 / 执行率) of the budget lines and
+-- projects beside the rate recomputed from the printed amounts, actual / budget
+-- (check printed_rate_matches: within 0.5 percentage points).
+-- A zero budget has no rate to recompute: computed_rate is null and nothing is checked.
+
+with
+
+budget_lines as (
+
+    select * from {{ ref('stg_budget_lines') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('stg_projects') }}
+
+),
+
+lines_and_projects as (
+
+    select
+        sha256,
+        'budget_lines' as source_table,
+        line_number,
+        dimension || ' ' || item as line_name,
+        budget_amount,
+        actual_amount,
+        printed_rate
+
+    from budget_lines
+
+    union all
+
+    select
+        sha256,
+        'projects' as source_table,
+        line_number,
+        project_name as line_name,
+        adjusted_budget_amount as budget_amount,
+        actual_amount,
+        printed_rate
+
+    from projects
+
+),
+
+rates_recomputed as (
+
+    select
+        *,
+        actual_amount / nullif(budget_amount, 0) as computed_rate
+
+    from lines_and_projects
+
+    where printed_rate is not null
+
+),
+
+final as (
+
+    select
+
+        ---------- ids
+        sha256,
+        source_table,
+        line_number,
+
+        ---------- strings
+        line_name,
+
+        ---------- numerics
+        budget_amount,
+        actual_amount,
+        printed_rate,
+        round(computed_rate, 6) as computed_rate,
+        round(abs(printed_rate - computed_rate) * 100, 6)
+            as rate_difference_percentage_points
+
+    from rates_recomputed
+
+)
+
+select * from final
