@@ -55,7 +55,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"jixiao run: inbox {inbox} is not a folder", file=sys.stderr)
         return USAGE_ERROR
     try:
-        summary = run_dag(inbox, year=args.year, batch_size=args.batch_size)
+        summary = run_dag(
+            inbox,
+            year=args.year,
+            batch_size=args.batch_size,
+            reprocess_quarantined=args.reprocess_quarantined,
+            force_transform=args.force_transform,
+        )
     except RunFailed as exc:
         print(f"jixiao run: {exc}", file=sys.stderr)
         return 1
@@ -113,6 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--inbox", required=True, help="inbox folder holding <year>/ folders")
     run.add_argument("--year", type=int, default=None, help="only this fiscal year's folder")
     run.add_argument("--batch-size", type=int, default=None, help="files per extract task")
+    run.add_argument(
+        "--reprocess-quarantined",
+        action="store_true",
+        help="extract files quarantined by earlier runs again",
+    )
+    run.add_argument(
+        "--force-transform",
+        action="store_true",
+        help="run dbt and the checks even when nothing changed",
+    )
     run.set_defaults(func=_cmd_run)
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")

@@ -90,6 +90,7 @@ def run_dag(
     year: int | None = None,
     batch_size: int | None = None,
     reprocess_quarantined: bool = False,
+    force_transform: bool = False,
 ) -> dict[str, Any]:
     """Given an inbox, run the DAG once in-process and return the run summary.
 
@@ -119,6 +120,7 @@ def run_dag(
         "year": year,
         "batch_size": batch_size or cfg.batch_size,
         "reprocess_quarantined": reprocess_quarantined,
+        "force_transform": force_transform,
     }
     dag_run = dag.test(run_conf=conf)
     state = str(getattr(dag_run.state, "value", dag_run.state))
