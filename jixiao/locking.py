@@ -15,7 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -34,16 +34,15 @@ def lock_path(warehouse: Path) -> Path:
 
 
 @contextmanager
-def warehouse_lock(warehouse: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the warehouse's exclusive lock for the duration of the block.
+def exclusive_lock(path: Path, what: str, timeout: float | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``path`` for the duration of the block.
 
     Waits up to ``timeout`` seconds (default ``$JIXIAO_LOCK_TIMEOUT_SECONDS`` or one
-    hour); raises ``WarehouseBusy`` naming the warehouse when it cannot get the lock.
-    The lock is released when the process exits, even if it is killed.
+    hour); raises ``WarehouseBusy`` naming ``what`` when it cannot get the lock. The lock
+    is released when the process exits, even if it is killed.
     """
     if timeout is None:
         timeout = float(os.environ.get("JIXIAO_LOCK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
-    path = lock_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+") as handle:
         deadline = time.monotonic() + timeout
@@ -55,14 +54,18 @@ def warehouse_lock(warehouse: Path, timeout: float | None = None) -> Iterator[No
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise WarehouseBusy(
-                        f"warehouse {warehouse} is busy: another process held {path} for "
-                        f"more than {timeout:.0f} s"
+                        f"{what} is busy: another process held {path} for more than {timeout:.0f} s"
                     ) from None
                 if not announced:
-                    log.info("waiting for the warehouse lock %s", path)
+                    log.info("waiting for the lock %s (%s)", path, what)
                     announced = True
                 time.sleep(POLL_SECONDS)
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def warehouse_lock(warehouse: Path, timeout: float | None = None) -> AbstractContextManager[None]:
+    """Hold the warehouse's exclusive lock (``<warehouse>.lock``) for the block."""
+    return exclusive_lock(lock_path(warehouse), f"warehouse {warehouse}", timeout)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import settings as settings_module
+from jixiao.locking import exclusive_lock
 
 DAG_ID = "jixiao_yearly"
 
@@ -100,6 +101,23 @@ def run_dag(
     inbox = inbox.expanduser().resolve()
     env = airflow_environment(cfg, inbox)
     os.environ.update(env)
+    # Like max_active_runs=1 on a scheduler: in-process runs sharing one AIRFLOW_HOME
+    # (SQLite metadata) queue here instead of racing to register the DAG and its runs.
+    with exclusive_lock(cfg.airflow_home / "jixiao-run.lock", f"Airflow home {cfg.airflow_home}"):
+        return _run_dag_in_process(
+            cfg, inbox, env, year, batch_size, reprocess_quarantined, force_transform
+        )
+
+
+def _run_dag_in_process(
+    cfg: settings_module.Settings,
+    inbox: Path,
+    env: dict[str, str],
+    year: int | None,
+    batch_size: int | None,
+    reprocess_quarantined: bool,
+    force_transform: bool,
+) -> dict[str, Any]:
     migrate_metadata_db(env)
 
     from airflow import settings as airflow_settings

@@ -2,46 +2,13 @@
 -- (third-party reports), with adjusted − (initial + adjustment)
 -- (check adjusted_equals_initial_plus_adjustment).
 -- Tolerance: three printed figures, each rounded to 0.01 万元 → 0.015.
+-- The adjusted budget is budget_amount of int_amount_rows_unioned.
 
 with
 
-budget_lines as (
+amount_rows_unioned as (
 
-    select * from {{ ref('stg_budget_lines') }}
-
-),
-
-projects as (
-
-    select * from {{ ref('stg_projects') }}
-
-),
-
-lines_and_projects as (
-
-    select
-        sha256,
-        'budget_lines' as source_table,
-        line_number,
-        dimension || ' ' || item as line_name,
-        initial_budget_amount,
-        adjustment_amount,
-        budget_amount as adjusted_budget_amount
-
-    from budget_lines
-
-    union all
-
-    select
-        sha256,
-        'projects' as source_table,
-        line_number,
-        project_name as line_name,
-        initial_budget_amount,
-        adjustment_amount,
-        adjusted_budget_amount
-
-    from projects
+    select * from {{ ref('int_amount_rows_unioned') }}
 
 ),
 
@@ -60,25 +27,25 @@ final as (
         ---------- numerics
         initial_budget_amount,
         adjustment_amount,
-        adjusted_budget_amount,
+        budget_amount as adjusted_budget_amount,
         round(
-            adjusted_budget_amount - initial_budget_amount - adjustment_amount, 6
+            budget_amount - initial_budget_amount - adjustment_amount, 6
         ) as adjustment_difference,
         0.015 as tolerance,
         greatest(
             round(
-                abs(adjusted_budget_amount - initial_budget_amount - adjustment_amount)
+                abs(budget_amount - initial_budget_amount - adjustment_amount)
                 - 0.015,
                 6
             ),
             0
         ) as excess_difference
 
-    from lines_and_projects
+    from amount_rows_unioned
 
     where initial_budget_amount is not null
         and adjustment_amount is not null
-        and adjusted_budget_amount is not null
+        and budget_amount is not null
 
 )
 

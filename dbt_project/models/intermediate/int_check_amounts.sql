@@ -4,49 +4,30 @@
 
 with
 
-budget_lines as (
+amount_rows_unioned as (
 
-    select * from {{ ref('stg_budget_lines') }}
-
-),
-
-projects as (
-
-    select * from {{ ref('stg_projects') }}
+    select * from {{ ref('int_amount_rows_unioned') }}
 
 ),
 
-lines_and_projects as (
+amounts_named as (
 
     select
         sha256,
-        'budget_lines' as source_table,
+        source_table,
         line_number,
-        dimension || ' ' || item as line_name,
+        line_name,
         initial_budget_amount as initial_budget,
         budget_amount as budget,
         actual_amount as actual
 
-    from budget_lines
-
-    union all
-
-    select
-        sha256,
-        'projects' as source_table,
-        line_number,
-        project_name as line_name,
-        initial_budget_amount as initial_budget,
-        adjusted_budget_amount as budget,
-        actual_amount as actual
-
-    from projects
+    from amount_rows_unioned
 
 ),
 
 amounts as (
 
-    unpivot lines_and_projects
+    unpivot amounts_named
     on initial_budget, budget, actual
     into name measure value amount
 

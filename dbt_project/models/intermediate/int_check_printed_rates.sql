@@ -5,43 +5,9 @@
 
 with
 
-budget_lines as (
+amount_rows_unioned as (
 
-    select * from {{ ref('stg_budget_lines') }}
-
-),
-
-projects as (
-
-    select * from {{ ref('stg_projects') }}
-
-),
-
-lines_and_projects as (
-
-    select
-        sha256,
-        'budget_lines' as source_table,
-        line_number,
-        dimension || ' ' || item as line_name,
-        budget_amount,
-        actual_amount,
-        printed_rate
-
-    from budget_lines
-
-    union all
-
-    select
-        sha256,
-        'projects' as source_table,
-        line_number,
-        project_name as line_name,
-        adjusted_budget_amount as budget_amount,
-        actual_amount,
-        printed_rate
-
-    from projects
+    select * from {{ ref('int_amount_rows_unioned') }}
 
 ),
 
@@ -51,7 +17,7 @@ rates_recomputed as (
         *,
         actual_amount / nullif(budget_amount, 0) as computed_rate
 
-    from lines_and_projects
+    from amount_rows_unioned
 
     where printed_rate is not null
 
