@@ -61,6 +61,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             reprocess_quarantined=args.reprocess_quarantined,
             force_transform=args.force_transform,
+            always_run_dag=args.always_run_dag,
         )
     except RunFailed as exc:
         print(f"jixiao run: {exc}", file=sys.stderr)
@@ -128,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--force-transform",
         action="store_true",
         help="run dbt and the checks even when nothing changed",
+    )
+    run.add_argument(
+        "--always-run-dag",
+        action="store_true",
+        help="start a DAG run even when nothing changed (default: report and stop)",
     )
     run.set_defaults(func=_cmd_run)
 

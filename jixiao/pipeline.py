@@ -180,6 +180,35 @@ def _data_docs_index(cfg: settings_module.Settings, checked: dict[str, Any] | No
     return str(index) if index.exists() else None
 
 
+def up_to_date(
+    inbox: str | None, year: int | None, reprocess_quarantined: bool = False
+) -> dict[str, Any] | None:
+    """Return a run summary if there is nothing to do, else ``None``.
+
+    Nothing to do: discovery finds no new or changed file and the marts were built from
+    exactly the current raw data and code. ``jixiao run`` asks this before starting
+    Airflow, so an unchanged inbox costs a hash of its files, not a DAG run.
+    """
+    planned = plan(inbox, year, reprocess_quarantined=reprocess_quarantined)
+    if planned["batches"] or transform_needed():
+        return None
+    cfg = settings_module.resolve()
+    return {
+        "run_id": None,
+        "year": year,
+        "discovered": planned["counts"]["discovered"],
+        "extracted": 0,
+        "skipped_unchanged": planned["counts"]["skipped_unchanged"],
+        "quarantined": 0,
+        "loaded": 0,
+        "transformed": False,
+        "checks_failed": None,
+        "warehouse": str(cfg.warehouse),
+        "data_docs": _data_docs_index(cfg, None),
+        "quarantined_files": [],
+    }
+
+
 def summary_path(run_id: str) -> Path:
     """Given a run id, return where its summary is written."""
     return settings_module.resolve().runs_dir / f"{_safe(run_id)}.json"

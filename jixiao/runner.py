@@ -92,13 +92,22 @@ def run_dag(
     batch_size: int | None = None,
     reprocess_quarantined: bool = False,
     force_transform: bool = False,
+    always_run_dag: bool = False,
 ) -> dict[str, Any]:
     """Given an inbox, run the DAG once in-process and return the run summary.
 
+    When nothing changed (no new file, marts built from the current data and code) no
+    DAG run is started and the summary has ``run_id`` null, unless ``always_run_dag``.
     Raises ``RunFailed`` naming the failed tasks when the run does not succeed.
     """
     cfg = settings_module.resolve()
     inbox = inbox.expanduser().resolve()
+    if not (always_run_dag or force_transform):
+        from jixiao.pipeline import up_to_date
+
+        unchanged = up_to_date(str(inbox), year, reprocess_quarantined)
+        if unchanged is not None:
+            return unchanged
     env = airflow_environment(cfg, inbox)
     os.environ.update(env)
     # Like max_active_runs=1 on a scheduler: in-process runs sharing one AIRFLOW_HOME

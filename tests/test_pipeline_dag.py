@@ -19,7 +19,7 @@ import pytest
 RAW_TABLES = ("submissions", "budget_lines", "indicator_scores", "extraction_issues")
 
 
-def _run(inbox: Path, home: Path) -> dict[str, Any]:
+def _run(inbox: Path, home: Path, *extra: str) -> dict[str, Any]:
     env = {
         **os.environ,
         "JIXIAO_HOME": str(home),
@@ -29,7 +29,7 @@ def _run(inbox: Path, home: Path) -> dict[str, Any]:
     for name in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "JIXIAO_WAREHOUSE"):
         env.pop(name, None)
     proc = subprocess.run(
-        [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox)],
+        [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox), *extra],
         env=env,
         capture_output=True,
         text=True,
@@ -179,16 +179,25 @@ def test_quality_results_written_per_check_and_submission(first_run: dict[str, A
 
 
 def test_rerun_of_unchanged_inbox_is_a_noop(first_run: dict[str, Any]) -> None:
+    """The DAG itself, run on an unchanged inbox, extracts nothing and skips dbt/checks."""
     warehouse = Path(first_run["summary"]["warehouse"])
     before = _raw_counts(warehouse)
     marts_before = _marts_digest(warehouse)
-    summary = _run(first_run["inbox"], first_run["home"])
+    summary = _run(first_run["inbox"], first_run["home"], "--always-run-dag")
+    assert summary["run_id"] is not None  # a real DAG run
     assert summary["extracted"] == 0
     assert summary["loaded"] == 0
-    assert summary["transformed"] is False  # nothing new: dbt and the checks are skipped
-    assert _marts_digest(warehouse) == marts_before
     assert summary["skipped_unchanged"] == first_run["summary"]["discovered"]
+    assert summary["transformed"] is False  # nothing new: dbt and the checks are skipped
     assert _raw_counts(warehouse) == before
+    assert _marts_digest(warehouse) == marts_before
+
+
+def test_jixiao_run_on_unchanged_inbox_starts_no_dag_run(first_run: dict[str, Any]) -> None:
+    summary = _run(first_run["inbox"], first_run["home"])
+    assert summary["run_id"] is None
+    assert (summary["extracted"], summary["loaded"], summary["transformed"]) == (0, 0, False)
+    assert summary["skipped_unchanged"] == first_run["summary"]["discovered"]
 
 
 # the check that must catch each kind of mistake the sample generator plants
