@@ -8,7 +8,7 @@ DEMO_INBOX ?= .jixiao/inbox
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint airflow clean
+.PHONY: install demo test lint airflow bench clean
 
 install: $(STAMP)
 
@@ -36,6 +36,19 @@ test: install
 # dag-processor and triggerer on the embedded defaults, with the jixiao DAG loaded.
 airflow: install
 	$(BIN)/python -m jixiao.airflow_shell standalone
+
+# Benchmarks print their figures (never timed tests). The cosmos comparison needs
+# astronomer-cosmos, kept out of .venv in its own .venv-bench.
+.venv-bench/.installed: pyproject.toml constraints.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	touch $@
+
+bench: install .venv-bench/.installed
+	$(BIN)/python benchmarks/extract_speed.py
+	$(BIN)/python benchmarks/dbt_build.py
+	$(BIN)/python benchmarks/run_year.py --count 600
+	.venv-bench/bin/python benchmarks/dbt_in_airflow.py --variants plain,noop,one_task,two_tasks
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,6 +18,9 @@ a pristine file, and times every variant on its own fresh copy of that file:
 ``one_task``
     a DAG with one ``@task`` calling ``jixiao.transform.dbt_build`` (our approach), run
     with ``dag.test()``.
+``two_tasks``
+    the production shape without the checks in between: ``dbt_build_before_checks``
+    then ``dbt_build_after_checks`` (``jixiao.transform``), one task each.
 ``cosmos``
     a cosmos ``DbtTaskGroup`` (``LoadMode.DBT_MANIFEST`` from a manifest made by ``dbt
     parse`` beforehand; ``ExecutionMode.LOCAL``, dbt as a subprocess of the bench
@@ -58,7 +61,15 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 DBT_PROJECT = REPO / "dbt_project"
 PROFILE_NAME = "jixiao"
-ALL_VARIANTS = ("plain", "noop", "one_task", "cosmos", "cosmos_runner", "cosmos_watcher")
+ALL_VARIANTS = (
+    "plain",
+    "noop",
+    "one_task",
+    "two_tasks",
+    "cosmos",
+    "cosmos_runner",
+    "cosmos_watcher",
+)
 DEFAULT_VARIANTS = ALL_VARIANTS
 CORPUS_YEAR = 2023  # the fiscal year of a --submissions corpus
 LIMIT = 1.5  # the dbt stage must stay within 1.5x of a plain `dbt build`
@@ -301,6 +312,27 @@ def bench_one_task():
 bench_one_task()
 """
 
+TWO_TASKS_DAG = """
+@dag(dag_id="bench_two_tasks", schedule=None, start_date=datetime(2024, 1, 1), catchup=False)
+def bench_two_tasks():
+    @task
+    def dbt_build() -> None:
+        from jixiao.transform import dbt_build_before_checks
+
+        dbt_build_before_checks(Path(WAREHOUSE))
+
+    @task
+    def dbt_build_marts() -> None:
+        from jixiao.transform import dbt_build_after_checks
+
+        dbt_build_after_checks(Path(WAREHOUSE))
+
+    dbt_build() >> dbt_build_marts()
+
+
+bench_two_tasks()
+"""
+
 NOOP_DAG = """
 @dag(dag_id="bench_noop", schedule=None, start_date=datetime(2024, 1, 1), catchup=False)
 def bench_noop():
@@ -380,6 +412,8 @@ def write_dag_files(dags: Path, manifest: Path) -> None:
     dags.mkdir(parents=True, exist_ok=True)
     header = DAG_HEADER.format(variant="one_task")
     (dags / "bench_one_task.py").write_text(header + ONE_TASK_DAG, encoding="utf-8")
+    header = DAG_HEADER.format(variant="two_tasks")
+    (dags / "bench_two_tasks.py").write_text(header + TWO_TASKS_DAG, encoding="utf-8")
     header = DAG_HEADER.format(variant="noop")
     (dags / "bench_noop.py").write_text(header + NOOP_DAG, encoding="utf-8")
     for variant, (execution_mode, invocation_mode) in COSMOS_MODES.items():
@@ -631,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         "--airflow-repeats",
         type=int,
         default=3,
-        help="runs of noop, one_task and cosmos_watcher",
+        help="runs of noop, one_task, two_tasks and cosmos_watcher",
     )
     parser.add_argument(
         "--cosmos-repeats",
