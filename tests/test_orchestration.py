@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,17 +38,27 @@ def _env(home: Path) -> dict[str, str]:
 
 
 def _start(inbox: Path, home: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+    """Start `jixiao run`; its output goes to files (a full pipe would block a waiting run)."""
+    home.mkdir(parents=True, exist_ok=True)
+    out = tempfile.NamedTemporaryFile("w+", dir=home, prefix="run-", suffix=".out", delete=False)
+    err = tempfile.NamedTemporaryFile("w+", dir=home, prefix="run-", suffix=".err", delete=False)
+    proc = subprocess.Popen(
         [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox), *extra],
         env=_env(home),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=out,
+        stderr=err,
         text=True,
     )
+    proc.outputs = (out, err)  # type: ignore[attr-defined]
+    return proc
 
 
 def _finish(proc: subprocess.Popen[str]) -> dict[str, Any]:
-    stdout, stderr = proc.communicate(timeout=900)
+    proc.wait(timeout=900)
+    out, err = proc.outputs  # type: ignore[attr-defined]
+    stdout, stderr = Path(out.name).read_text("utf-8"), Path(err.name).read_text("utf-8")
+    out.close()
+    err.close()
     assert proc.returncode == 0, stderr[-4000:] + stdout[-2000:]
     return json.loads(stdout.strip().splitlines()[-1])
 
