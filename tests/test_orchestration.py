@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +39,16 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _start(inbox: Path, home: Path, *extra: str) -> subprocess.Popen[str]:
+def _start(
+    inbox: Path, home: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """Start `jixiao run`; its output goes to files (a full pipe would block a waiting run)."""
     home.mkdir(parents=True, exist_ok=True)
     out = tempfile.NamedTemporaryFile("w+", dir=home, prefix="run-", suffix=".out", delete=False)
     err = tempfile.NamedTemporaryFile("w+", dir=home, prefix="run-", suffix=".err", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox), *extra],
-        env=_env(home),
+        env={**_env(home), **(env or {})},
         stdout=out,
         stderr=err,
         text=True,
@@ -205,3 +209,39 @@ def test_two_runs_started_together_neither_fails_nor_duplicates(tmp_path: Path) 
     with duckdb.connect(summaries[0]["warehouse"], read_only=True) as con:
         assert con.execute("select count(*) from raw.submissions").fetchone()[0] == 2
         assert con.execute("select count(*) from marts.fct_department_year").fetchone()[0] == 2
+
+
+@needs_seeds
+def test_failing_batch_is_retried_and_loses_no_file(tmp_path: Path) -> None:
+    """An extract batch that fails (its records folder cannot be written) is retried by
+    Airflow; once the fault is gone the retry extracts every file of the batch."""
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    (inbox / "2021").mkdir(parents=True)
+    for name in (PANYU, CITY):
+        (inbox / "2021" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
+    blocker = tmp_path / "records"  # a file where the records folder should be
+    blocker.write_text("not a folder", encoding="utf-8")
+    proc = _start(
+        inbox,
+        home,
+        env={
+            "JIXIAO_RECORDS_DIR": str(blocker),
+            "JIXIAO_RETRIES": "2",
+            "JIXIAO_RETRY_DELAY_SECONDS": "3",
+        },
+    )
+    task_log = Path(proc.outputs[0].name)  # type: ignore[attr-defined]  # dag.test logs here
+    deadline = time.monotonic() + 600
+    while "Task failed with exception" not in task_log.read_text("utf-8", errors="replace"):
+        assert proc.poll() is None, "the run ended before the extract batch failed"
+        assert time.monotonic() < deadline, "the extract batch never failed"
+        time.sleep(0.5)
+    blocker.unlink()  # the fault goes away before the retry
+    summary = _finish(proc)
+    assert (summary["extracted"], summary["loaded"], summary["quarantined"]) == (2, 2, 0)
+    with sqlite3.connect(home / "airflow" / "airflow.db") as con:
+        tries = con.execute(
+            "select try_number, state from task_instance where task_id = 'extract' and run_id = ?",
+            [summary["run_id"]],
+        ).fetchall()
+    assert tries == [(2, "success")]
