@@ -7,12 +7,10 @@ parameter, two runs started together, and Airflow 3's backfill over 2019–2023.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ import pytest
 from jixiao.discover import sha256_of
 from jixiao.pipeline import fiscal_year_to_process
 from tests.conftest import SEEDS
+from tests.jixiao_run import finish_run, run, run_environment, start_run
 
 PANYU = "003_c80886a83bcd6da9.txt"
 CITY = "000_912ffd41022ad94e.txt"
@@ -30,45 +29,6 @@ PANYU_DEPARTMENT = "广州市番禺区科技工业商务和信息化局"
 CITY_DEPARTMENT = "广州市发展和改革委员会"
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
-
-
-def _env(home: Path) -> dict[str, str]:
-    env = {**os.environ, "JIXIAO_HOME": str(home), "JIXIAO_RETRIES": "0"}
-    for name in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "JIXIAO_WAREHOUSE"):
-        env.pop(name, None)
-    return env
-
-
-def _start(
-    inbox: Path, home: Path, *extra: str, env: dict[str, str] | None = None
-) -> subprocess.Popen[str]:
-    """Start `jixiao run`; its output goes to files (a full pipe would block a waiting run)."""
-    home.mkdir(parents=True, exist_ok=True)
-    out = tempfile.NamedTemporaryFile("w+", dir=home, prefix="run-", suffix=".out", delete=False)
-    err = tempfile.NamedTemporaryFile("w+", dir=home, prefix="run-", suffix=".err", delete=False)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox), *extra],
-        env={**_env(home), **(env or {})},
-        stdout=out,
-        stderr=err,
-        text=True,
-    )
-    proc.outputs = (out, err)  # type: ignore[attr-defined]
-    return proc
-
-
-def _finish(proc: subprocess.Popen[str]) -> dict[str, Any]:
-    proc.wait(timeout=900)
-    out, err = proc.outputs  # type: ignore[attr-defined]
-    stdout, stderr = Path(out.name).read_text("utf-8"), Path(err.name).read_text("utf-8")
-    out.close()
-    err.close()
-    assert proc.returncode == 0, stderr[-4000:] + stdout[-2000:]
-    return json.loads(stdout.strip().splitlines()[-1])
-
-
-def _run(inbox: Path, home: Path, *extra: str) -> dict[str, Any]:
-    return _finish(_start(inbox, home, *extra))
 
 
 def _seed_variant(name: str, replacements: dict[str, str]) -> str:
@@ -108,7 +68,7 @@ def resubmitted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (inbox / "2022").mkdir()
     first = inbox / "2021" / "panyu.txt"
     first.write_text((SEEDS / PANYU).read_text(encoding="utf-8"), encoding="utf-8")
-    run1 = _run(inbox, home)
+    run1 = run(inbox, home)
 
     # A corrected 番禺 form (one score and the total changed) arrives later …
     corrected = inbox / "2021" / "panyu-corrected.txt"
@@ -130,7 +90,7 @@ def resubmitted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     os.utime(newer, (1_660_000_000, 1_660_000_000))
     # A 2022 file that a --year 2021 run must not touch.
     (inbox / "2022" / "later.txt").write_text("not yet", encoding="utf-8")
-    run2 = _run(inbox, home, "--year", "2021")
+    run2 = run(inbox, home, "--year", "2021")
     return {
         "inbox": inbox,
         "home": home,
@@ -175,7 +135,7 @@ def test_year_param_limits_discovery(resubmitted: dict) -> None:
 
 @needs_seeds
 def test_backfill_2019_to_2023_creates_one_run_per_fiscal_year(resubmitted: dict) -> None:
-    env = _env(resubmitted["home"])
+    env = run_environment(resubmitted["home"])
     env["AIRFLOW_HOME"] = str(resubmitted["home"] / "airflow")
     env["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).resolve().parents[1] / "dags")
     proc = subprocess.run(
@@ -203,8 +163,8 @@ def test_two_runs_started_together_neither_fails_nor_duplicates(tmp_path: Path) 
         (inbox / "2021" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
     cfg = settings.resolve({"JIXIAO_HOME": str(home)})
     migrate_metadata_db(airflow_environment(cfg, inbox))
-    first, second = _start(inbox, home), _start(inbox, home)
-    summaries = [_finish(first), _finish(second)]
+    first, second = start_run(inbox, home), start_run(inbox, home)
+    summaries = [finish_run(first), finish_run(second)]
     assert sum(s["loaded"] for s in summaries) == 2
     with duckdb.connect(summaries[0]["warehouse"], read_only=True) as con:
         assert con.execute("select count(*) from raw.submissions").fetchone()[0] == 2
@@ -221,7 +181,7 @@ def test_failing_batch_is_retried_and_loses_no_file(tmp_path: Path) -> None:
         (inbox / "2021" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
     blocker = tmp_path / "records"  # a file where the records folder should be
     blocker.write_text("not a folder", encoding="utf-8")
-    proc = _start(
+    proc = start_run(
         inbox,
         home,
         env={
@@ -230,14 +190,14 @@ def test_failing_batch_is_retried_and_loses_no_file(tmp_path: Path) -> None:
             "JIXIAO_RETRY_DELAY_SECONDS": "3",
         },
     )
-    task_log = Path(proc.outputs[0].name)  # type: ignore[attr-defined]  # dag.test logs here
+    task_log = proc.outputs[0]  # type: ignore[attr-defined]  # dag.test logs to stdout
     deadline = time.monotonic() + 600
     while "Task failed with exception" not in task_log.read_text("utf-8", errors="replace"):
         assert proc.poll() is None, "the run ended before the extract batch failed"
         assert time.monotonic() < deadline, "the extract batch never failed"
         time.sleep(0.5)
     blocker.unlink()  # the fault goes away before the retry
-    summary = _finish(proc)
+    summary = finish_run(proc)
     assert (summary["extracted"], summary["loaded"], summary["quarantined"]) == (2, 2, 0)
     with sqlite3.connect(home / "airflow" / "airflow.db") as con:
         tries = con.execute(

@@ -7,37 +7,15 @@ SQLite metadata under tmp), exactly as ``make demo`` does.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
+from tests.jixiao_run import run
+
 RAW_TABLES = ("submissions", "budget_lines", "indicator_scores", "extraction_issues")
-
-
-def _run(inbox: Path, home: Path, *extra: str) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "JIXIAO_HOME": str(home),
-        "JIXIAO_RETRIES": "0",
-        "GX_ANALYTICS_ENABLED": "false",
-    }
-    for name in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "JIXIAO_WAREHOUSE"):
-        env.pop(name, None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox), *extra],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:] + proc.stdout[-4000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 TOTAL_ITEMS = {"合计", "总计", "小计"}
@@ -111,7 +89,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (year / "empty.pdf").write_bytes(b"")
     (year / "minutes.pdf").write_text("会议纪要：这不是 PDF 文件", encoding="utf-8")
     (year / "truncated.pdf").write_bytes(pdfs[0].read_bytes()[:700])
-    summary = _run(inbox, root / "home")
+    summary = run(inbox, root / "home")
     return {"inbox": inbox, "home": root / "home", "pdfs": pdfs, "summary": summary}
 
 
@@ -183,7 +161,7 @@ def test_rerun_of_unchanged_inbox_is_a_noop(first_run: dict[str, Any]) -> None:
     warehouse = Path(first_run["summary"]["warehouse"])
     before = _raw_counts(warehouse)
     marts_before = _marts_digest(warehouse)
-    summary = _run(first_run["inbox"], first_run["home"], "--always-run-dag")
+    summary = run(first_run["inbox"], first_run["home"], "--always-run-dag")
     assert summary["run_id"] is not None  # a real DAG run
     assert summary["extracted"] == 0
     assert summary["loaded"] == 0
@@ -193,8 +171,8 @@ def test_rerun_of_unchanged_inbox_is_a_noop(first_run: dict[str, Any]) -> None:
     assert _marts_digest(warehouse) == marts_before
 
 
-def test_jixiao_run_on_unchanged_inbox_starts_no_dag_run(first_run: dict[str, Any]) -> None:
-    summary = _run(first_run["inbox"], first_run["home"])
+def test_jixiao_run_on_unchanged_inbox_starts_no_dagrun(first_run: dict[str, Any]) -> None:
+    summary = run(first_run["inbox"], first_run["home"])
     assert summary["run_id"] is None
     assert (summary["extracted"], summary["loaded"], summary["transformed"]) == (0, 0, False)
     assert summary["skipped_unchanged"] == first_run["summary"]["discovered"]
