@@ -16,7 +16,7 @@ from jixiao.samples.catalog import Department
 from jixiao.samples.model import CENT, seed_for
 from jixiao.samples.paged import draw_heading, draw_paragraph
 from jixiao.samples.render import _Pages, register_font
-from jixiao.samples.truth import nfkc_text
+from jixiao.samples.truth import record_head
 
 FILLER: tuple[str, ...] = (
     "本部门认真贯彻落实上级决策部署，围绕年度重点工作任务，统筹安排财政资金，"
@@ -107,21 +107,7 @@ def narrative_truth(sample: NarrativeSample, drawn: dict[str, int]) -> dict[str,
     """Given a narrative sample and what ``render_narrative`` returned, return its truth."""
     dept = sample.department
     return {
-        "schema_version": 1,
-        "source": {
-            "path": None,
-            "sha256": None,
-            "media_type": "application/pdf",
-            "pages": drawn["pages"],
-        },
-        "document": {
-            "family": "self_evaluation_report",
-            "department": nfkc_text(dept.name),
-            "fiscal_year": sample.year,
-            "admin_level": "district" if dept.district else "city",
-            "district": dept.district,
-            "unit_count": dept.units,
-        },
+        **record_head("self_evaluation_report", dept, sample.year, drawn["pages"], dept.units),
         "budget_lines": [
             {
                 "dimension": "合计",

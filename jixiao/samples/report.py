@@ -20,7 +20,7 @@ from jixiao.samples.model import CENT, seed_for
 from jixiao.samples.narrative import FILLER
 from jixiao.samples.paged import draw_heading, draw_paged_table, draw_paragraph
 from jixiao.samples.render import _Pages, register_font
-from jixiao.samples.truth import nfkc_text
+from jixiao.samples.truth import nfkc_text, record_head
 
 PROJECT_NAMES: tuple[str, ...] = (
     "部门日常运转专项经费",
@@ -426,21 +426,7 @@ def report_truth(sample: ReportSample, drawn: dict[str, Any], file_name: str) ->
             }
         )
     return {
-        "schema_version": 1,
-        "source": {
-            "path": None,
-            "sha256": None,
-            "media_type": "application/pdf",
-            "pages": drawn["pages"],
-        },
-        "document": {
-            "family": "evaluation_report",
-            "department": nfkc_text(dept.name),
-            "fiscal_year": sample.year,
-            "admin_level": "district" if dept.district else "city",
-            "district": dept.district,
-            "unit_count": None,
-        },
+        **record_head("evaluation_report", dept, sample.year, drawn["pages"], None),
         "budget_lines": lines,
         "indicators": indicators,
         "projects": projects,

@@ -10,6 +10,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from jixiao.samples.catalog import Department
 from jixiao.samples.model import Leaf, Sample, score_text
 
 
@@ -82,16 +83,7 @@ def truth_record(
     dept = sample.department
     leaves = sample.management + sample.duties
     return {
-        "schema_version": 1,
-        "source": {"path": None, "sha256": None, "media_type": "application/pdf", "pages": pages},
-        "document": {
-            "family": "self_evaluation_form",
-            "department": _text(dept.name),
-            "fiscal_year": sample.year,
-            "admin_level": "district" if dept.district else "city",
-            "district": dept.district,
-            "unit_count": dept.units,
-        },
+        **record_head("self_evaluation_form", dept, sample.year, pages, dept.units),
         "budget_lines": [
             {
                 "dimension": cell.dimension,
@@ -111,6 +103,25 @@ def truth_record(
         "projects": [],
         "totals": {"total_score": float(sample.total), "grade": None},
         "issues": _issues(sample, leaf_pages, file_name),
+    }
+
+
+def record_head(
+    family: str, department: Department, year: int, pages: int, unit_count: int | None
+) -> dict[str, Any]:
+    """Given a sample's family, department, year, page count and unit count, return the
+    record's ``schema_version``, ``source`` and ``document`` as a perfect extractor fills them."""
+    return {
+        "schema_version": 1,
+        "source": {"path": None, "sha256": None, "media_type": "application/pdf", "pages": pages},
+        "document": {
+            "family": family,
+            "department": _text(department.name),
+            "fiscal_year": year,
+            "admin_level": "district" if department.district else "city",
+            "district": department.district,
+            "unit_count": unit_count,
+        },
     }
 
 
