@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jixiao import serving
 from jixiao import settings as settings_module
 from jixiao.discover import batches, discover
 from jixiao.locking import warehouse_lock
@@ -165,6 +166,8 @@ def summarize(
         "warehouse": str(cfg.warehouse),
         "data_docs": _data_docs_index(cfg, checked),
         "quarantined_files": loaded["quarantined_files"],
+        # the read-only copy of the marts that dashboards read (jixiao/serving.py)
+        "serving": serving.publish_after_run(cfg.warehouse, run_id, rebuilt=checked is not None),
     }
     cfg.runs_dir.mkdir(parents=True, exist_ok=True)
     (cfg.runs_dir / f"{_safe(run_id)}.json").write_text(
@@ -206,6 +209,7 @@ def up_to_date(
         "warehouse": str(cfg.warehouse),
         "data_docs": _data_docs_index(cfg, None),
         "quarantined_files": [],
+        "serving": serving.publish_after_run(cfg.warehouse, None, rebuilt=False),
     }
 
 
