@@ -16,6 +16,7 @@ from pathlib import Path
 from extract import families
 from extract import issues as codes
 from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
+from extract.form_reader import read_form_layout
 from extract.forms import FormContent, parse_rows
 from extract.issues import issue
 from extract.metadata import (
@@ -140,7 +141,9 @@ def _full_text(content: PdfContent, data: bytes, text: str) -> str:
 def _pdf_form(record: Record, content: PdfContent, data: bytes, name: str) -> Record:
     fiscal_year = record["document"]["fiscal_year"]
     text = "\f".join(content.texts)
-    form = parse_rows(content.rows)
+    form, _ = read_form_layout(content.layouts)
+    if not form.indicators:
+        form = parse_rows(content.rows)
     if not form.indicators and content.borderless:
         form = _borderless_form(record, content, text, name)
     if not form.indicators:

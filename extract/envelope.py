@@ -56,9 +56,20 @@ def read_envelope(path: Path) -> Envelope:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: unreadable extraction envelope ({exc})") from exc
-    if data.get("envelope_version") != ENVELOPE_VERSION or "record" not in data:
-        raise ValueError(f"{path}: not a jixiao extraction envelope v{ENVELOPE_VERSION}")
-    return data
+    return check_envelope(data, str(path))
+
+
+def check_envelope(data: Any, source: str) -> Envelope:
+    """Given a decoded envelope and where it came from, return it; raise ``ValueError`` if
+    it is not an envelope of this version (the XCom transport hands the loader dicts)."""
+    if (
+        not isinstance(data, dict)
+        or data.get("envelope_version") != ENVELOPE_VERSION
+        or "record" not in data
+        or "sha256" not in (data.get("file") or {})
+    ):
+        raise ValueError(f"{source}: not a jixiao extraction envelope v{ENVELOPE_VERSION}")
+    return data  # type: ignore[return-value]
 
 
 def extract_to_envelope(
@@ -67,7 +78,16 @@ def extract_to_envelope(
     records_dir: Path,
     extractor: Callable[[Path], Record],
 ) -> Path:
-    """Given an inbox file, extract it and write its envelope; return the envelope path.
+    """Given an inbox file, extract it and write its envelope; return the envelope path."""
+    return write_envelope(records_dir, build_envelope(inbox_file, run_id, extractor))
+
+
+def build_envelope(
+    inbox_file: Mapping[str, Any],
+    run_id: str | None,
+    extractor: Callable[[Path], Record],
+) -> Envelope:
+    """Given an inbox file, extract it and return its envelope (JSON-ready, written nowhere).
 
     An exception inside the extractor never escapes: the file gets a record of family
     ``unknown`` whose issue (code ``extraction_failed``) carries the error, so one bad
@@ -110,4 +130,4 @@ def extract_to_envelope(
         "file": dict(inbox_file),
         "record": record,
     }
-    return write_envelope(records_dir, envelope)
+    return envelope

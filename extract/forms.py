@@ -32,6 +32,8 @@ class FormContent:
     total_score: float | None = None
     total_points: float | None = None
     total_page: int | None = None
+    execution_points: float | None = None  # 预算执行率 points of the budget table (national form)
+    execution_score: float | None = None
     found_budget_table: bool = False
     found_indicator_table: bool = False
     skipped_pages: list[int] = field(default_factory=list)  # data rows no header maps

@@ -98,7 +98,12 @@ def load_envelopes(warehouse: Path, envelope_paths: Iterable[Path]) -> LoadResul
     Raises ``ValueError`` (naming the file) when an envelope is unreadable; the warehouse
     is then left exactly as it was.
     """
-    envelopes = [read_envelope(Path(p)) for p in envelope_paths]
+    return load_envelope_data(warehouse, [read_envelope(Path(p)) for p in envelope_paths])
+
+
+def load_envelope_data(warehouse: Path, envelopes: list[Envelope]) -> LoadResult:
+    """Given the warehouse and envelopes already read (files or XComs), upsert them into
+    ``raw`` in one transaction."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     result = LoadResult()
     loaded_at = datetime.now(UTC).replace(tzinfo=None)

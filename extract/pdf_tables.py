@@ -16,6 +16,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extract import issues as codes
 from extract.borderless import borderless_rows
+from extract.page_words import PageLayout, layout_of_pdf_page
 from extract.table_row import TableRow
 
 __all__ = ["PdfContent", "PdfReadError", "TableRow", "read_pdf"]
@@ -34,6 +35,7 @@ class PdfContent:
     rows: list[TableRow]
     borderless: list[TableRow] = field(default_factory=list)  # rebuilt from char positions
     cell_text_pages: list[int] = field(default_factory=list)  # text = their tables' cells
+    layouts: list[PageLayout] = field(default_factory=list)  # words and rules of every page
 
 
 class PdfReadError(Exception):
@@ -93,6 +95,7 @@ def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent
     rows: list[TableRow] = []
     borderless: list[TableRow] = []
     cell_text_pages: list[int] = []
+    layouts: list[PageLayout] = []
     chars = 0
     table_number = 0
     with pdf:
@@ -109,6 +112,7 @@ def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent
         for number, page in enumerate(pages, start=1):
             try:
                 chars += len(page.chars)
+                layouts.append(layout_of_pdf_page(page, number))
                 ruled = _may_hold_ruled_table(page)
                 tables = (
                     sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: t.bbox[1])
@@ -135,7 +139,7 @@ def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent
                 raise _error_for(exc, name, number) from exc
             finally:
                 page.close()
-    return PdfContent(len(pages), texts, chars, rows, borderless, cell_text_pages)
+    return PdfContent(len(pages), texts, chars, rows, borderless, cell_text_pages, layouts)
 
 
 def read_texts(data: bytes) -> list[str]:

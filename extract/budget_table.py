@@ -1,0 +1,219 @@
+"""Budget tables read from their row and column headers, in either orientation.
+
+Two shapes exist in the wild, and both are read by their header words (``extract.vocabulary``):
+
+- **measures as rows** (Guangzhou 年度部门整体支出规模): rows labelled 全年预算数 / 全年执行数 /
+  完成率, one column per item (财政拨款, 基本支出 …) under group headers (按资金来源 …);
+- **measures as columns** (the national 年度预算执行情况): a header line 年初预算数 / 全年预算数 /
+  全年执行数 / 分值 / 执行率 / 得分, one row per item (年度资金总额, 其中：财政拨款 …), possibly
+  under group labels (按收入性质分 …). The 分值 and 得分 of the total row are the 预算执行率
+  points of the national template.
+
+Amounts stay in 万元 as printed; rates become fractions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extract.columns import Column, find_headers
+from extract.normalize import compact, is_number, is_placeholder, parse_number, parse_rate
+from extract.page_words import PageLayout, Word, lines_of
+from extract.record import BudgetLine
+from extract.vocabulary import (
+    ACTUAL_AMOUNT,
+    BUDGET,
+    INITIAL_BUDGET,
+    POINTS,
+    RATE,
+    SCORE,
+    TOTAL_DIMENSION,
+    budget_measure,
+    dimension_of,
+    indicator_field,
+    is_group_header,
+    strip_prefix,
+)
+
+AMOUNTS: tuple[str, ...] = (INITIAL_BUDGET, BUDGET, ACTUAL_AMOUNT)
+ITEM_WORDS: tuple[str, ...] = ("项目", "项目名称", "资金来源", "资金类别")
+ITEM = "item"
+ITEM_LINES_ABOVE = 4  # lines above the first measure row searched for item and group names
+
+
+@dataclass
+class BudgetTable:
+    """Budget lines, the 预算执行率 points and score when printed, and what was seen."""
+
+    lines: list[BudgetLine]
+    page: int
+    orientation: str  # "measures as rows" | "measures as columns"
+    headers: list[str]
+    execution_points: float | None = None
+    execution_score: float | None = None
+    unmapped: list[str] = field(default_factory=list)
+
+
+def _classify(text: str) -> tuple[str, int] | None:
+    flat = compact(text)
+    if flat in ITEM_WORDS:
+        return ITEM, 0
+    measure = budget_measure(flat)
+    return (measure, 0) if measure is not None else None
+
+
+def _is_measure_header(fields: Sequence[tuple[str, int]]) -> bool:
+    return len({name for name, _ in fields if name in AMOUNTS}) >= 2
+
+
+def _value(word: Word | None, measure: str) -> float | None:
+    if word is None or is_placeholder(word.text):
+        return None
+    return parse_rate(word.text) if measure == RATE else parse_number(word.text)
+
+
+def _line(dimension: str, item: str, page: int) -> BudgetLine:
+    return {
+        "dimension": dimension,
+        "item": item,
+        "budget": None,
+        "actual": None,
+        "reported_rate": None,
+        "initial_budget": None,
+        "adjustment": None,
+        "page": page,
+    }
+
+
+_FIELD_OF = {
+    INITIAL_BUDGET: "initial_budget",
+    BUDGET: "budget",
+    ACTUAL_AMOUNT: "actual",
+    RATE: "reported_rate",
+}
+
+
+def _measure_columns(page: PageLayout) -> BudgetTable | None:
+    headers = find_headers(page, _classify, _is_measure_header)
+    if not headers:
+        return None
+    header = headers[0]
+    measures = [column for column in header.columns if column.field != ITEM]
+    first_x = min(column.x0 for column in measures)
+    table = BudgetTable(
+        [],
+        page.number,
+        "measures as columns",
+        [f"{column.header}→{column.field}" for column in header.columns],
+        unmapped=list(header.unmapped),
+    )
+    group: str | None = None
+    for line in lines_of(page.words):
+        if line.middle <= header.bottom:
+            continue
+        fields = [f for w in line.words if (f := indicator_field(w.text)) is not None]
+        if len(fields) >= 3:
+            break  # the indicator table's header: the budget table is over
+        cells: dict[str, Word] = {}
+        stray = False
+        for word in line.words:
+            column = _holder(measures, word)
+            if column is None:
+                continue
+            if is_number(word.text.rstrip("%")) or is_placeholder(word.text):
+                cells.setdefault(column.field, word)
+            else:
+                stray = True
+        if stray and table.lines:
+            break  # a text row (预期目标 …): the table is over
+        labels = [w for w in line.words if w.x1 <= first_x + 1 and not is_number(w.text)]
+        groups = [w for w in labels if is_group_header(w.text)]
+        if groups:
+            group = compact(groups[-1].text)
+        if not any(f in cells for f in AMOUNTS):
+            continue
+        names = [w for w in labels if not is_group_header(w.text)]
+        if not names:
+            continue
+        item = strip_prefix(compact(names[-1].text))
+        dimension = dimension_of(group if groups else None, item)
+        entry = _line(dimension, item, page.number)
+        for measure, name in _FIELD_OF.items():
+            entry[name] = _value(cells.get(measure), measure)  # type: ignore[literal-required]
+        if dimension == TOTAL_DIMENSION and table.execution_points is None:
+            table.execution_points = _value(cells.get(POINTS), POINTS)
+            table.execution_score = _value(cells.get(SCORE), SCORE)
+        table.lines.append(entry)
+    return table if table.lines else None
+
+
+def _holder(columns: Sequence[Column], word: Word) -> Column | None:
+    return next((column for column in columns if column.holds(word)), None)
+
+
+def _measure_rows(page: PageLayout) -> BudgetTable | None:
+    lines = lines_of(page.words)
+    rows: list[tuple[int, str, list[Word]]] = []
+    for index, line in enumerate(lines):
+        measure = budget_measure(line.words[0].text)
+        numbers = [w for w in line.words[1:] if is_number(w.text.rstrip("%")) or is_placeholder(w.text)]
+        if measure in (*AMOUNTS, RATE) and len(numbers) >= 2:
+            if rows and index - rows[-1][0] > 2:
+                break
+            rows.append((index, measure, numbers))
+    if not rows:
+        return None
+    first_index, _, numbers = rows[0]
+    centres = [w.centre for w in numbers]
+    bounds = [centres[0] - (centres[1] - centres[0]) / 2]
+    bounds += [(a + b) / 2 for a, b in zip(centres, centres[1:], strict=False)]
+    bounds.append(centres[-1] + (centres[-1] - centres[-2]) / 2)
+
+    def column_of(word: Word) -> int | None:
+        for index in range(len(centres)):
+            if bounds[index] <= word.centre < bounds[index + 1]:
+                return index
+        return None
+
+    items: list[list[Word]] = [[] for _ in centres]
+    groups: list[Word] = []
+    for line in reversed(lines[max(0, first_index - ITEM_LINES_ABOVE) : first_index]):
+        inside = [w for w in line.words if w.x0 >= bounds[0] - 1]
+        if not inside:
+            break
+        if any(is_group_header(w.text) for w in inside):
+            groups.extend(w for w in inside if is_group_header(w.text))
+            break
+        for word in inside:
+            column = column_of(word)
+            if column is not None:
+                items[column].insert(0, word)
+    table = BudgetTable(
+        [], page.number, "measures as rows", [f"{compact(lines[i].words[0].text)}→{m}" for i, m, _ in rows]
+    )
+    for column, parts in enumerate(items):
+        name = "".join(compact(w.text) for w in parts)
+        if not name:
+            table.unmapped.append(f"column {column + 1}: no item name above its figures")
+            continue
+        group = None
+        if groups:
+            group = compact(min(groups, key=lambda w: abs(w.centre - centres[column])).text)
+        entry = _line(dimension_of(group, name), strip_prefix(name), page.number)
+        for _, measure, cells in rows:
+            values = {column_of(w): w for w in cells}
+            if measure in _FIELD_OF:
+                entry[_FIELD_OF[measure]] = _value(values.get(column), measure)  # type: ignore[literal-required]
+        table.lines.append(entry)
+    return table if table.lines else None
+
+
+def read_budget_table(layouts: Sequence[PageLayout]) -> BudgetTable | None:
+    """Given a document's pages, return its budget table (the first found), else None."""
+    for page in layouts:
+        table = _measure_columns(page) or _measure_rows(page)
+        if table is not None:
+            return table
+    return None
+

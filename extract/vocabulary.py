@@ -1,0 +1,193 @@
+"""Header vocabulary: the words real templates print, mapped to the record's fields.
+
+One home for every synonym. Tables are found and their columns mapped from these words,
+in any column order; a new template's new word is added here (with a test), never as a
+special case in a reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.normalize import compact
+
+# ---------- indicator table columns
+LEVEL_NAMES: dict[str, int] = {"一级指标": 1, "二级指标": 2, "三级指标": 3, "四级指标": 4}
+LEVEL_SHORT: dict[str, int] = {"一级": 1, "二级": 2, "三级": 3}
+POINTS_WORDS: tuple[str, ...] = ("指标分值", "标准分值", "标准分", "分值", "权重", "满分")
+SCORE_WORDS: tuple[str, ...] = (
+    "得分/自评分",
+    "自评得分",
+    "实际得分",
+    "考核得分",
+    "评价得分",
+    "自评分",
+    "得分",
+    "评分",
+)
+REASON_WORDS: tuple[str, ...] = (
+    "评分依据",
+    "未达标原因",
+    "改进措施",
+    "偏差原因",
+    "扣分原因",
+    "备注",
+    "说明",
+)
+TARGET_WORDS: tuple[str, ...] = ("年度指标值", "预期目标值", "预期目标", "目标值", "指标值")
+ACTUAL_WORDS: tuple[str, ...] = (
+    "实际完成指标值",
+    "实际完成值",
+    "实际完成情况",
+    "实际完成",
+    "完成值",
+    "实际值",
+)
+EXPLANATION_WORDS: tuple[str, ...] = ("指标解释", "指标说明", "评分标准", "指标内容")
+
+# Field names of indicator columns.
+LEVEL = "level"  # a level-name column; its depth is kept beside it
+POINTS = "points"
+SCORE = "score"
+TARGET = "target"
+ACTUAL = "actual"
+REASON = "reason"
+EXPLANATION = "explanation"
+
+
+def indicator_field(header: str | None) -> tuple[str, int] | None:
+    """Given a header cell's text, return ``(field, level)`` (level 0 when not a level).
+
+    ``二级指标`` → ``("level", 2)``; ``得分/自评分`` → ``("score", 0)``; ``评分依据、未达标原因``
+    → ``("reason", 0)``; text that names no indicator column → None. Longer, more specific
+    words are tried first (实际完成指标值 is an actual, not a target; 评分依据 a reason, not a
+    score).
+    """
+    text = compact(header)
+    if not text:
+        return None
+    for word, depth in LEVEL_NAMES.items():
+        if text.startswith(word) or text == word:
+            return LEVEL, depth
+    if text in LEVEL_SHORT:
+        return LEVEL, LEVEL_SHORT[text]
+    if any(word in text for word in ACTUAL_WORDS):
+        return ACTUAL, 0
+    if any(word in text for word in REASON_WORDS):
+        return REASON, 0
+    if any(word in text for word in EXPLANATION_WORDS):
+        return EXPLANATION, 0
+    if any(word in text for word in TARGET_WORDS):
+        return TARGET, 0
+    if any(text.startswith(word) or text == word for word in SCORE_WORDS):
+        return SCORE, 0
+    if any(text.startswith(word) for word in POINTS_WORDS):
+        return POINTS, 0
+    return None
+
+
+# ---------- budget tables
+INITIAL_BUDGET = "initial_budget"
+BUDGET = "budget"
+ACTUAL_AMOUNT = "actual"
+RATE = "rate"
+
+
+def budget_measure(label: str | None) -> str | None:
+    """Given a budget row or column label, return the measure it holds, else None.
+
+    ``年初预算数`` → initial_budget; ``全年预算数``/``调整后预算数`` → budget; ``全年执行数``/
+    ``支出数``/``决算数`` → actual; ``执行率``/``完成率`` → rate; ``分值`` → points; ``得分`` →
+    score.
+    """
+    text = compact(label)
+    if not text:
+        return None
+    if text.endswith("率"):
+        return RATE
+    if text.startswith("年初"):
+        return INITIAL_BUDGET
+    if any(word in text for word in ("执行数", "支出数", "决算数", "完成数", "实际支出", "执行")):
+        return ACTUAL_AMOUNT
+    if "预算" in text and not text.startswith("年度"):
+        return BUDGET
+    if text in POINTS_WORDS:
+        return POINTS
+    if text in SCORE_WORDS:
+        return SCORE
+    return None
+
+
+# Printed group headers and the dimension they name (synonyms across templates).
+DIMENSION_SYNONYMS: dict[str, str] = {
+    "按资金来源": "资金来源",
+    "按收入性质分": "资金来源",
+    "按收入性质": "资金来源",
+    "按资金结构": "资金结构",
+    "按支出性质分": "资金结构",
+    "按支出性质": "资金结构",
+    "按支出结构": "资金结构",
+    "按预算级次": "预算级次",
+}
+# Items whose dimension is known when no group header names it.
+ITEM_DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("财政拨款", "资金来源"),
+    ("其他资金", "资金来源"),
+    ("上年结转", "资金来源"),
+    ("基本支出", "资金结构"),
+    ("项目支出", "资金结构"),
+    ("本级支出", "预算级次"),
+    ("转移支付", "预算级次"),
+)
+TOTAL_ITEM_WORDS: tuple[str, ...] = ("资金总额", "合计", "总计", "支出规模")
+TOTAL_DIMENSION = "合计"
+
+
+def is_group_header(text: str | None) -> bool:
+    """Given a cell's text, return True for a budget group header such as ``按资金来源``."""
+    flat = compact(text)
+    return flat.startswith("按") and 2 < len(flat) <= 8
+
+
+def dimension_of(group: str | None, item: str) -> str:
+    """Given an item's group header (or None) and its name, return its dimension."""
+    flat = compact(group)
+    if flat:
+        return DIMENSION_SYNONYMS.get(flat, flat.removeprefix("按").removesuffix("分"))
+    if any(word in item for word in TOTAL_ITEM_WORDS):
+        return TOTAL_DIMENSION
+    return next((dim for word, dim in ITEM_DIMENSIONS if word in item), "")
+
+
+# ---------- labels and names
+DEPARTMENT_LABELS: tuple[str, ...] = (
+    "部门（单位）名称",
+    "部门(单位)名称",
+    "单位（部门）名称",
+    "单位(部门)名称",
+    "部门名称",
+    "单位名称",
+    "预算部门",
+    "被评价部门",
+    "被评价单位",
+)
+SUPERVISOR_LABELS: tuple[str, ...] = ("主管部门",)
+TOTAL_LABELS: tuple[str, ...] = ("总分", "合计", "总计", "综合得分", "自评总分")
+# A list number before a name: ``1.``, ``2、``, ``(3)``, ``4)``. Chinese-numbered headings
+# (（一）, 二、) are kept: templates print them as part of a duty's name.
+_ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,2}[.、)）](?![0-9]))")
+_PREFIXES: tuple[str, ...] = ("其中:", "其中：", "其中")
+
+
+def strip_enumerator(name: str) -> str:
+    """Given a printed name, return it without a list number (``1.生活垃圾…`` → ``生活垃圾…``)."""
+    stripped = _ENUMERATOR.sub("", name, count=1).strip()
+    return stripped or name
+
+
+def strip_prefix(name: str) -> str:
+    """Given a budget item such as ``其中：财政拨款``, return ``财政拨款``."""
+    for prefix in _PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :]
+    return name
