@@ -1,18 +1,15 @@
 """Yearly load of budget-performance evaluations into the jixiao warehouse.
 
-discover → extract (mapped over batches of files) → load_raw → transform_needed
+discover → extract (mapped over file batches) → load_raw → transform_needed
 → dbt_build → validate → dbt_build_marts → publish
 
-transform_needed skips dbt and the checks when nothing was loaded and neither the dbt
-project nor the suites changed since the marts were last built (``force_transform``
-overrides).
+transform_needed skips dbt and the checks when raw data and code are unchanged since
+the marts were built (``force_transform`` overrides). Marts are built after the GX
+validation, so they carry its quality status.
 
-The marts are built after the Great Expectations validation, so they carry its
-quality status; the checks read staging and intermediate models.
-
-Wiring only: every step calls a typed function in ``jixiao.pipeline``. Tasks that write
-the DuckDB warehouse run one after another (``max_active_runs=1``); mapped extract
-tasks only write per-submission envelope files.
+Wiring only: every step calls a typed function in ``jixiao.pipeline``. Warehouse tasks
+run one at a time (pool, queue JIXIAO_WAREHOUSE_QUEUE); extract tasks pass envelopes to
+load_raw as XComs. A scheduled run for a year not in the inbox yet is skipped at once.
 """
 
 from __future__ import annotations
@@ -35,6 +32,8 @@ BATCH_SIZE = int(os.getenv("JIXIAO_BATCH_SIZE", "25"))
 RETRIES = int(os.getenv("JIXIAO_RETRIES", "2"))
 RETRY_DELAY_SECONDS = int(os.getenv("JIXIAO_RETRY_DELAY_SECONDS", "60"))
 WAREHOUSE_POOL = os.getenv("JIXIAO_WAREHOUSE_POOL", "jixiao_warehouse")
+# Celery: warehouse tasks go to the worker with the DuckDB file
+WAREHOUSE_QUEUE = os.getenv("JIXIAO_WAREHOUSE_QUEUE", "default")
 # One run per fiscal year: the run for the interval starting 1 January Y processes inbox/Y.
 YEARLY = CronDataIntervalTimetable("@yearly", timezone="UTC")
 MARTS = (
@@ -84,21 +83,24 @@ DEFAULT_ARGS = {
     doc_md=__doc__,
 )
 def jixiao_yearly() -> None:
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def discover() -> list[list[dict]]:
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
         from jixiao import pipeline
 
         context = get_current_context()
-        params = context["params"]
         logical_date = context.get("logical_date")
-        year = pipeline.fiscal_year_to_process(
-            params["year"],
-            context["dag_run"].run_type,
-            logical_date.year if logical_date else None,
-        )
-        planned = pipeline.plan(
-            params["inbox"] or None, year, params["batch_size"], params["reprocess_quarantined"]
-        )
+        try:
+            planned = pipeline.plan_run(
+                context["params"],
+                context["dag_run"].run_type,
+                logical_date.year if logical_date else None,
+            )
+        except pipeline.YearNotArrived as exc:
+            raise AirflowSkipException(str(exc)) from exc  # the whole run, no retry
+        except FileNotFoundError as exc:
+            raise AirflowFailException(str(exc)) from exc  # no inbox: no retry
         context["ti"].xcom_push(key="counts", value=planned["counts"])
         return planned["batches"]
 
@@ -108,37 +110,40 @@ def jixiao_yearly() -> None:
 
         return pipeline.extract_batch(batch, get_current_context()["run_id"])
 
-    @task(trigger_rule="none_failed", pool=WAREHOUSE_POOL)
+    # runs after an empty extract; skipped with discover
+    @task(trigger_rule="none_failed_min_one_success", pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def load_raw(envelope_batches: list[list[str]] | None = None) -> dict:
         from jixiao import pipeline
 
         return pipeline.load(list(envelope_batches or []))
 
-    @task.short_circuit(ignore_downstream_trigger_rules=False, pool=WAREHOUSE_POOL)
+    @task.short_circuit(
+        ignore_downstream_trigger_rules=False, pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE
+    )
     def transform_needed(loaded: dict) -> bool:
         from jixiao import pipeline
 
         return pipeline.transform_needed(get_current_context()["params"]["force_transform"])
 
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def dbt_build() -> dict:
         from jixiao import pipeline
 
         return pipeline.transform("before_checks")
 
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def validate() -> dict:
         from jixiao import pipeline
 
         return pipeline.validate(get_current_context()["run_id"])
 
-    @task(outlets=MART_ASSETS, pool=WAREHOUSE_POOL)
+    @task(outlets=MART_ASSETS, pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def dbt_build_marts() -> dict:
         from jixiao import pipeline
 
         return pipeline.transform("after_checks")
 
-    @task(trigger_rule="none_failed")
+    @task(trigger_rule="none_failed_min_one_success", queue=WAREHOUSE_QUEUE)
     def publish(loaded: dict) -> dict:
         from jixiao import pipeline
 
@@ -150,6 +155,7 @@ def jixiao_yearly() -> None:
     planned = discover()
     envelopes = extract.expand(batch=planned)
     loaded = load_raw(envelopes)
+    chain(planned, loaded)
     needed = transform_needed(loaded)
     built = dbt_build()
     checked = validate()

@@ -31,10 +31,46 @@ def fiscal_year_to_process(
     """
     if year_param is not None:
         return int(year_param)
-    kind = str(getattr(run_type, "value", run_type) or "")
-    if kind in PERIODIC_RUN_TYPES and logical_year is not None:
+    if is_periodic(run_type) and logical_year is not None:
         return logical_year
     return None
+
+
+class YearNotArrived(LookupError):
+    """A scheduled or backfill run's fiscal-year folder is not in the inbox (yet)."""
+
+
+def is_periodic(run_type: object) -> bool:
+    """Given a DAG run type, return True for runs the scheduler creates for a period."""
+    return str(getattr(run_type, "value", run_type) or "") in PERIODIC_RUN_TYPES
+
+
+def check_year_folder(inbox: str | None, year: int | None, periodic: bool) -> None:
+    """Raise ``YearNotArrived`` when a periodic run's year folder is missing from the inbox.
+
+    Every 1 January (and on unpausing the DAG) the scheduler starts the run of a fiscal
+    year whose evaluations are not published yet: that run has nothing to do and must
+    end at once, not retry. A missing inbox, or a missing folder for a year asked for
+    explicitly, stays an error (``FileNotFoundError`` from discovery).
+    """
+    folder = (Path(inbox) if inbox else settings_module.resolve().inbox) / str(year)
+    if periodic and year is not None and folder.parent.is_dir() and not folder.is_dir():
+        raise YearNotArrived(
+            f"fiscal year {year}: no folder {folder} in the inbox yet; nothing to process "
+            f"(drop the year's files in {folder} and trigger the DAG with year={year})"
+        )
+
+
+def plan_run(params: dict[str, Any], run_type: object, logical_year: int | None) -> dict[str, Any]:
+    """Given a DAG run's params, type and logical year, return its extraction plan."""
+    year = fiscal_year_to_process(params["year"], run_type, logical_year)
+    return plan(
+        params["inbox"] or None,
+        year,
+        params["batch_size"],
+        params["reprocess_quarantined"],
+        periodic=is_periodic(run_type) and params["year"] is None,
+    )
 
 
 def plan(
@@ -42,12 +78,16 @@ def plan(
     year: int | None,
     batch_size: int | None = None,
     reprocess_quarantined: bool = False,
+    periodic: bool = False,
 ) -> dict[str, Any]:
     """Given the inbox, an optional fiscal year and a batch size, return the extraction plan.
 
-    The plan holds the batches of new or changed files and the discovery counts.
+    The plan holds the batches of new or changed files and the discovery counts. A
+    periodic (scheduled or backfill) run whose year folder is missing raises
+    ``YearNotArrived`` before touching the warehouse.
     """
     cfg = settings_module.resolve()
+    check_year_folder(inbox, year, periodic)
     with warehouse_lock(cfg.warehouse):
         found = discover(
             Path(inbox) if inbox else cfg.inbox, cfg.warehouse, year, reprocess_quarantined
@@ -62,24 +102,33 @@ def plan(
     }
 
 
-def extract_batch(batch: list[dict[str, Any]], run_id: str | None) -> list[str]:
-    """Given one batch of inbox files, extract each to an envelope; return their paths."""
+def extract_batch(batch: list[dict[str, Any]], run_id: str | None) -> list[dict[str, Any]]:
+    """Given one batch of inbox files, return one envelope per file (the task's XCom).
+
+    Envelopes travel to ``load_raw`` as XComs, i.e. through the metadata DB (or the
+    object store of Airflow's XComObjectStorageBackend), which every worker shares: a
+    worker's local disk never carries them (docs/operations.md, "Envelopes").
+    """
     from extract.api import extract_file
-    from extract.envelope import extract_to_envelope
+    from extract.envelope import build_envelope
+
+    return [dict(build_envelope(item, run_id, extract_file)) for item in batch]
+
+
+def load(envelope_batches: list[list[dict[str, Any]]] | None) -> dict[str, Any]:
+    """Given the envelopes of every batch, load them into ``raw`` in one transaction."""
+    from extract.envelope import check_envelope
+    from extract.load import load_envelope_data
 
     cfg = settings_module.resolve()
-    return [str(extract_to_envelope(item, run_id, cfg.records_dir, extract_file)) for item in batch]
-
-
-def load(envelope_batches: list[list[str]] | None) -> dict[str, Any]:
-    """Given the envelope paths of every batch, load them into ``raw`` in one transaction."""
-    from extract.load import load_envelopes
-
-    cfg = settings_module.resolve()
-    paths = [Path(p) for batch in (envelope_batches or []) for p in (batch or [])]
+    envelopes = [
+        check_envelope(envelope, f"extract batch {number}, item {position}")
+        for number, batch in enumerate(envelope_batches or [])
+        for position, envelope in enumerate(batch or [])
+    ]
     with warehouse_lock(cfg.warehouse):
-        result = load_envelopes(cfg.warehouse, paths)
-    return {"extracted": len(paths), **result.to_dict()}
+        result = load_envelope_data(cfg.warehouse, envelopes)
+    return {"extracted": len(envelopes), **result.to_dict()}
 
 
 def code_folders() -> list[Path]:

@@ -171,21 +171,46 @@ def test_two_runs_started_together_neither_fails_nor_duplicates(tmp_path: Path) 
         assert con.execute("select count(*) from marts.fct_department_year").fetchone()[0] == 2
 
 
+# Loaded by the `jixiao run` process (PYTHONPATH): extract_batch fails while FAULT exists.
+FAULT_INJECTION = """
+import os
+from pathlib import Path
+
+import jixiao.pipeline as pipeline
+
+_extract_batch = pipeline.extract_batch
+
+
+def extract_batch(batch, run_id):
+    fault = Path(os.environ["JIXIAO_TEST_FAULT"])
+    if fault.exists():
+        raise OSError(f"injected fault: {fault} exists")
+    return _extract_batch(batch, run_id)
+
+
+pipeline.extract_batch = extract_batch
+"""
+
+
 @needs_seeds
 def test_failing_batch_is_retried_and_loses_no_file(tmp_path: Path) -> None:
-    """An extract batch that fails (its records folder cannot be written) is retried by
-    Airflow; once the fault is gone the retry extracts every file of the batch."""
+    """An extract batch that fails (an injected I/O error) is retried by Airflow; once
+    the fault is gone the retry extracts every file of the batch."""
     inbox, home = tmp_path / "inbox", tmp_path / "home"
     (inbox / "2021").mkdir(parents=True)
     for name in (PANYU, CITY):
         (inbox / "2021" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
-    blocker = tmp_path / "records"  # a file where the records folder should be
-    blocker.write_text("not a folder", encoding="utf-8")
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(FAULT_INJECTION, encoding="utf-8")
+    blocker = tmp_path / "fault"
+    blocker.write_text("extract fails while this file exists", encoding="utf-8")
     proc = start_run(
         inbox,
         home,
         env={
-            "JIXIAO_RECORDS_DIR": str(blocker),
+            "PYTHONPATH": os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")]),
+            "JIXIAO_TEST_FAULT": str(blocker),
             "JIXIAO_RETRIES": "2",
             "JIXIAO_RETRY_DELAY_SECONDS": "3",
         },

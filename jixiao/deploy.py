@@ -1,0 +1,156 @@
+"""What a deployment of jixiao runs: its Airflow components, their settings, and its init.
+
+One list of components (``COMPONENTS``) is the source of truth for ``docker-compose.yml``
+(checked by ``tests/test_deployment.py``) and for the processes the deployed-mode tests
+and benchmarks start (``jixiao/stack.py``).
+
+``python -m jixiao.deploy init`` is the init step of every deployment (the compose
+``airflow-init`` service, one host of a multi-host setup, the test harness): it migrates
+the metadata DB, creates the ``jixiao_warehouse`` pool if it is missing (never resizing
+one an operator changed), and writes the admin password file of Airflow's simple auth
+manager from ``AIRFLOW_ADMIN_USER`` / ``AIRFLOW_ADMIN_PASSWORD``. Every step is
+idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+DEFAULT_POOL = "jixiao_warehouse"
+POOL_DESCRIPTION = "jixiao: DuckDB allows one writer; warehouse tasks run one at a time"
+# Celery queue of the tasks that open the warehouse (dags/jixiao_yearly.py)
+DEFAULT_WAREHOUSE_QUEUE = "default"
+
+# Airflow components, as `airflow ARGS…`. Workers of the celery profile listen on the
+# queues named in their service (`--queues`), see docker-compose.yml.
+COMPONENTS: dict[str, list[str]] = {
+    "airflow-apiserver": ["api-server"],
+    "airflow-scheduler": ["scheduler"],
+    "airflow-dag-processor": ["dag-processor"],
+    "airflow-triggerer": ["triggerer"],
+    "airflow-worker": ["celery", "worker"],
+}
+
+# Sized for a 2–4 core host: Airflow's defaults (parallelism 32, 16 Celery processes per
+# worker, 2 parsing processes) pre-fork far more processes than such a host can run.
+SMALL_HOST_SETTINGS: dict[str, str] = {
+    "AIRFLOW__CORE__PARALLELISM": "4",
+    "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": "4",
+    "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+    "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
+    "AIRFLOW__API__WORKERS": "1",
+}
+
+
+def pool_name() -> str:
+    """Return the name of the warehouse pool (``JIXIAO_WAREHOUSE_POOL``)."""
+    return os.environ.get("JIXIAO_WAREHOUSE_POOL", DEFAULT_POOL)
+
+
+def ensure_pool(slots: int = 1) -> bool:
+    """Create the warehouse pool if it is missing; return True if it was created.
+
+    An existing pool is left as it is (an operator may have resized it). Needs Airflow's
+    metadata DB (init step, scheduler); tasks cannot reach it.
+    """
+    from airflow import settings
+    from airflow.models.pool import Pool
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    if settings.engine is None:
+        settings.configure_orm()
+    name = pool_name()
+    # a session of its own: the scheduler calls this (plugin listener) in the middle of its
+    # loop, whose scoped session must not be committed or closed here
+    with Session(settings.engine) as session:
+        if session.scalar(select(Pool.id).where(Pool.pool == name)) is not None:
+            return False
+        session.add(
+            Pool(pool=name, slots=slots, description=POOL_DESCRIPTION, include_deferred=False)
+        )
+        try:
+            session.commit()
+        except IntegrityError:  # another component created it at the same moment
+            session.rollback()
+            return False
+    return True
+
+
+def write_admin_password(env: dict[str, str] | None = None) -> Path | None:
+    """Write the simple auth manager's password file from AIRFLOW_ADMIN_USER/PASSWORD.
+
+    Returns the file written, or None when no password is configured (Airflow then
+    generates one on first start and prints it to the api-server log).
+    """
+    env = dict(os.environ if env is None else env)
+    user = env.get("AIRFLOW_ADMIN_USER", "admin")
+    password = env.get("AIRFLOW_ADMIN_PASSWORD", "")
+    if not password:
+        return None
+    target = Path(
+        env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE")
+        or Path(env.get("AIRFLOW_HOME", "~/airflow")).expanduser()
+        / "simple_auth_manager_passwords.json.generated"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({user: password}, handle)
+    return target
+
+
+def init(env: dict[str, str] | None = None) -> list[str]:
+    """Migrate the metadata DB, create the pool, write the admin password; return what
+    was done (one line each). Raises ``RuntimeError`` with Airflow's output on failure."""
+    from jixiao.runner import RunFailed, migrate_metadata_db
+
+    env = {**os.environ, **(env or {})}
+    env.setdefault("AIRFLOW_HOME", str(Path("~/airflow").expanduser()))
+    done = []
+    try:
+        migrate_metadata_db(env)
+    except RunFailed as exc:
+        raise RuntimeError(str(exc)) from exc
+    done.append("metadata DB migrated")
+    proc = subprocess.run(
+        [sys.executable, "-m", "jixiao.deploy", "pool"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"creating pool {pool_name()!r} failed:\n{proc.stderr[-3000:]}")
+    done.append(proc.stdout.strip())
+    written = write_admin_password(env)
+    if written:
+        done.append(f"admin password file written: {written}")
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["init"]:
+        try:
+            for line in init():
+                print(f"jixiao init: {line}")
+        except RuntimeError as exc:
+            print(f"jixiao init: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args == ["pool"]:
+        created = ensure_pool()
+        print(f"pool {pool_name()!r} {'created (1 slot)' if created else 'already exists'}")
+        return 0
+    print("usage: python -m jixiao.deploy init|pool", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
