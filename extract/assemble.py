@@ -8,8 +8,17 @@ from extract.forms import FormContent
 from extract.issues import issue
 from extract.metadata import admin_level_of
 from extract.narrative import NarrativeContent
-from extract.record import Document, Issue, Record
+from extract.record import Document, Indicator, Issue, Record, totals
 from extract.reports import ReportContent
+from extract.vocabulary import strip_enumerator
+
+
+def named_leaves(indicators: list[Indicator]) -> list[Indicator]:
+    """Given indicators, return them with leaf names free of list numbers (``1.预算…``)."""
+    return [
+        {**row, "level3": strip_enumerator(row["level3"])}
+        for row in indicators
+    ]
 
 
 def fill_form_record(
@@ -30,8 +39,10 @@ def fill_form_record(
         "unit_count": content.unit_count,
     }
     record["budget_lines"] = content.budget_lines
-    record["indicators"] = content.indicators
-    record["totals"] = {"total_score": content.total_score, "grade": None}
+    record["indicators"] = named_leaves(content.indicators)
+    record["totals"] = totals(
+        content.total_score, None, content.execution_points, content.execution_score
+    )
     found = record["issues"]
     if content.department is None:
         found.append(
@@ -90,8 +101,18 @@ def fill_form_record(
         )
     found.extend(check_budget(content.budget_lines, name))
     found.extend(check_scores(content.indicators, name))
-    found.extend(check_points(content.indicators, content.total_points, name))
-    found.extend(check_leaf_sum(content.indicators, content.total_score, content.total_page, name))
+    found.extend(
+        check_points(content.indicators, content.total_points, name, content.execution_points)
+    )
+    found.extend(
+        check_leaf_sum(
+            content.indicators,
+            content.total_score,
+            content.total_page,
+            name,
+            content.execution_score,
+        )
+    )
     return record
 
 
@@ -144,9 +165,9 @@ def fill_report_record(
         "evaluation_report", form.department, fiscal_year, form.unit_count
     )
     record["budget_lines"] = content.budget_lines
-    record["indicators"] = form.indicators
+    record["indicators"] = named_leaves(form.indicators)
     record["projects"] = content.projects
-    record["totals"] = {"total_score": form.total_score, "grade": None}
+    record["totals"] = totals(form.total_score)
     found = record["issues"]
     found.extend(_metadata_issues(form.department, fiscal_year, name))
     if not content.found_budget_table:
@@ -203,7 +224,7 @@ def fill_narrative_record(
         "self_evaluation_report", content.department, fiscal_year, content.unit_count
     )
     record["budget_lines"] = content.budget_lines
-    record["totals"] = {"total_score": content.total_score, "grade": content.grade}
+    record["totals"] = totals(content.total_score, content.grade)
     found = record["issues"]
     found.extend(_metadata_issues(content.department, fiscal_year, name))
     if not content.budget_lines:

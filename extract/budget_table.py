@@ -39,7 +39,7 @@ from extract.vocabulary import (
 AMOUNTS: tuple[str, ...] = (INITIAL_BUDGET, BUDGET, ACTUAL_AMOUNT)
 ITEM_WORDS: tuple[str, ...] = ("项目", "项目名称", "资金来源", "资金类别")
 ITEM = "item"
-ITEM_LINES_ABOVE = 4  # lines above the first measure row searched for item and group names
+ITEM_LINES_ABOVE = 6  # lines above the first measure row searched for item and group names
 
 
 @dataclass
@@ -148,21 +148,33 @@ def _measure_columns(page: PageLayout) -> BudgetTable | None:
     return table if table.lines else None
 
 
+def _is_figure(word: Word) -> bool:
+    return is_number(word.text.rstrip("%")) or is_placeholder(word.text)
+
+
 def _holder(columns: Sequence[Column], word: Word) -> Column | None:
     return next((column for column in columns if column.holds(word)), None)
 
 
 def _measure_rows(page: PageLayout) -> BudgetTable | None:
     lines = lines_of(page.words)
-    rows: list[tuple[int, str, list[Word]]] = []
+    groups: list[list[tuple[int, str, list[Word]]]] = []
     for index, line in enumerate(lines):
-        measure = budget_measure(line.words[0].text)
-        numbers = [w for w in line.words[1:] if is_number(w.text.rstrip("%")) or is_placeholder(w.text)]
-        if measure in (*AMOUNTS, RATE) and len(numbers) >= 2:
-            if rows and index - rows[-1][0] > 2:
-                break
-            rows.append((index, measure, numbers))
-    if not rows:
+        figures = [w for w in line.words if _is_figure(w)]
+        if not figures:
+            continue
+        labels = [w for w in line.words if w.x1 <= figures[0].x0 + 1 and not _is_figure(w)]
+        measure = next((m for w in labels if (m := budget_measure(w.text)) is not None), None)
+        numbers = [w for w in figures if w.x0 > max((w.x1 for w in labels), default=0) - 1]
+        if measure not in (*AMOUNTS, RATE) or len(numbers) < 2:
+            continue
+        if groups and index - groups[-1][-1][0] <= 2 and len(groups[-1][-1][2]) == len(numbers):
+            groups[-1].append((index, measure, numbers))
+        else:
+            groups.append([(index, measure, numbers)])
+    # the measure rows: consecutive rows of as many figures, one of them amounts
+    rows = next((g for g in groups if any(m in AMOUNTS for _, m, _ in g)), None)
+    if rows is None:
         return None
     first_index, _, numbers = rows[0]
     centres = [w.centre for w in numbers]
@@ -181,7 +193,7 @@ def _measure_rows(page: PageLayout) -> BudgetTable | None:
     for line in reversed(lines[max(0, first_index - ITEM_LINES_ABOVE) : first_index]):
         inside = [w for w in line.words if w.x0 >= bounds[0] - 1]
         if not inside:
-            break
+            continue  # a wrapped row label beside the items
         if any(is_group_header(w.text) for w in inside):
             groups.extend(w for w in inside if is_group_header(w.text))
             break
@@ -190,7 +202,10 @@ def _measure_rows(page: PageLayout) -> BudgetTable | None:
             if column is not None:
                 items[column].insert(0, word)
     table = BudgetTable(
-        [], page.number, "measures as rows", [f"{compact(lines[i].words[0].text)}→{m}" for i, m, _ in rows]
+        [],
+        page.number,
+        "measures as rows",
+        [f"{compact(lines[i].words[0].text)}→{m}" for i, m, _ in rows],
     )
     for column, parts in enumerate(items):
         name = "".join(compact(w.text) for w in parts)
@@ -216,4 +231,3 @@ def read_budget_table(layouts: Sequence[PageLayout]) -> BudgetTable | None:
         if table is not None:
             return table
     return None
-

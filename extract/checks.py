@@ -42,13 +42,21 @@ def check_scores(indicators: list[Indicator], name: str) -> list[Issue]:
 
 
 def check_leaf_sum(
-    indicators: list[Indicator], total: float | None, page: int | None, name: str
+    indicators: list[Indicator],
+    total: float | None,
+    page: int | None,
+    name: str,
+    outside: float | None = None,
 ) -> list[Issue]:
-    """Given the indicators and the printed 总分, return a warning when the leaves differ."""
+    """Given the indicators and the printed 总分, return a warning when the leaves differ.
+
+    ``outside`` is a score printed outside the indicator table that 总分 includes (the
+    预算执行率 score of the national template's budget table).
+    """
     scores = [row["score"] for row in indicators if row["score"] is not None]
     if total is None or not scores:
         return []
-    leaf_sum = sum(scores)
+    leaf_sum = sum(scores) + (outside or 0.0)
     if abs(leaf_sum - total) <= SCORE_TOLERANCE:
         return []
     return [
@@ -72,8 +80,16 @@ def _points_issue(name: str, page: int | None, what: str, parts: float, whole: f
     )
 
 
-def check_points(indicators: list[Indicator], total_points: float | None, name: str) -> list[Issue]:
-    """Given the indicators and 总分's points, return warnings where children's points differ."""
+def check_points(
+    indicators: list[Indicator],
+    total_points: float | None,
+    name: str,
+    outside: float | None = None,
+) -> list[Issue]:
+    """Given the indicators and 总分's points, return warnings where children's points differ.
+
+    ``outside`` is the points printed outside the indicator table that 总分 includes.
+    """
     level2: dict[tuple[str | None, str | None], list[Indicator]] = {}
     for row in indicators:
         level2.setdefault((row["level1"], row["level2"]), []).append(row)
@@ -94,7 +110,7 @@ def check_points(indicators: list[Indicator], total_points: float | None, name: 
             if abs(running - l1_points) > SCORE_TOLERANCE:
                 found.append(_points_issue(name, page, l1_name, running, l1_points))
     if total_points is not None and level1:
-        l1_sum = sum(points or 0.0 for points, _, _ in level1.values())
+        l1_sum = sum(points or 0.0 for points, _, _ in level1.values()) + (outside or 0.0)
         if abs(l1_sum - total_points) > SCORE_TOLERANCE:
             found.append(_points_issue(name, None, "总分", l1_sum, total_points))
     return found

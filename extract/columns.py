@@ -11,7 +11,7 @@ one generator's spacing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from extract.normalize import is_number
@@ -46,6 +46,7 @@ class Header:
     columns: tuple[Column, ...]
     unmapped: tuple[str, ...]
     ruled: bool
+    words: tuple[Word, ...] = ()  # the words the mapped header cells are made of
 
     def column(self, word: Word) -> Column | None:
         """Return the column holding the word, else None."""
@@ -70,7 +71,9 @@ def _stacks(words: Sequence[Word]) -> list[list[Word]]:
     stacks: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.x0):
         for stack in stacks:
-            overlap = min(word.x1, max(w.x1 for w in stack)) - max(word.x0, min(w.x0 for w in stack))
+            overlap = min(word.x1, max(w.x1 for w in stack)) - max(
+                word.x0, min(w.x0 for w in stack)
+            )
             narrow = min(word.x1 - word.x0, max(w.x1 for w in stack) - min(w.x0 for w in stack))
             same_line = any(abs(w.middle - word.middle) < 0.5 * w.height for w in stack)
             if overlap > 0.3 * narrow and not same_line:  # overprinted words stay apart
@@ -83,7 +86,7 @@ def _stacks(words: Sequence[Word]) -> list[list[Word]]:
 
 def _header_cells(
     page: PageLayout, line: Line, near: Sequence[Line], classify: Classifier
-) -> tuple[list[tuple[Word, str, int]], list[str]]:
+) -> tuple[list[tuple[Word, str, int]], list[str], list[Word]]:
     """Given a header line and the lines around it, return its mapped cells and unmapped text.
 
     A header cell may wrap above and below the line (一级指 / 标 in a narrow column): words
@@ -99,6 +102,7 @@ def _header_cells(
         )
     cells: list[tuple[Word, str, int]] = []
     unmapped: list[str] = []
+    used: list[Word] = []
     for stack in _stacks(words):
         ordered = sorted(stack, key=lambda w: (w.top, w.x0))
         text = "".join(w.text for w in ordered)
@@ -107,6 +111,7 @@ def _header_cells(
         if found is None:
             unmapped.extend(w.text for w in on_line)
             continue
+        used.extend(stack)
         box = Word(
             text,
             min(w.x0 for w in stack),
@@ -117,7 +122,7 @@ def _header_cells(
         )
         cells.append((box, *found))
     cells.sort(key=lambda cell: cell[0].x0)
-    return cells, unmapped
+    return cells, unmapped, used
 
 
 def _coverage_gutter(words: Sequence[Word], left: float, right: float) -> float:
@@ -161,23 +166,34 @@ def _ruled_bounds(page: PageLayout, line: Line, centre: float) -> tuple[float, f
 def find_headers(page: PageLayout, classify: Classifier, is_header: Callable) -> list[Header]:
     """Given a page, a header-word classifier and a test of the mapped fields, return headers.
 
-    ``is_header`` receives the list of ``(field, level)`` of a line's cells and says whether
+    Every line holding a header word is read with the lines around it (cells wrap above and
+    below); ``is_header`` receives the ``(field, level)`` of the cells found and says whether
     they make a header of the wanted table.
     """
     lines = lines_of(page.words)
     headers: list[Header] = []
     for index, line in enumerate(lines):
-        fields = [found for word in line.words if (found := classify(word.text)) is not None]
-        if not is_header(fields):
+        if not any(classify(word.text) is not None for word in line.words):
             continue
         height = median(word.height for word in line.words)
         near = [
             other
-            for other in lines[max(0, index - 2) : index + 3]
+            for other in lines[max(0, index - 4) : index + 5]
             if other is not line and abs(other.middle - line.middle) <= NEAR_LINES * height
         ]
-        cells, unmapped = _header_cells(page, line, near, classify)
-        headers.append(_columns(page, line, cells, unmapped, lines[index + 1 :]))
+        cells, unmapped, used = _header_cells(page, line, near, classify)
+        if not is_header([(name, level) for _, name, level in cells]):
+            continue
+        header = _columns(page, line, cells, unmapped, lines[index + 1 :])
+        header = replace(header, words=tuple(used))
+        if headers and header.top < headers[-1].bottom:  # the same header read from another line
+            kept = headers[-1]
+            if (len(header.columns), len(header.words)) > (len(kept.columns), len(kept.words)):
+                kept = header
+            words = tuple(dict.fromkeys(headers[-1].words + header.words))
+            headers[-1] = replace(kept, words=words, bottom=max(header.bottom, kept.bottom))
+            continue
+        headers.append(header)
     return headers
 
 

@@ -109,6 +109,4 @@ def read_form_layout(layouts: Sequence[PageLayout]) -> tuple[FormContent, FormEv
 
 def text_lines(layouts: Sequence[PageLayout]) -> str:
     """Given pages, return their text line by line (pages separated by form feeds)."""
-    return "\f".join(
-        "\n".join(line.text for line in lines_of(page.words)) for page in layouts
-    )
+    return "\f".join("\n".join(line.text for line in lines_of(page.words)) for page in layouts)

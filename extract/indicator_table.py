@@ -27,15 +27,15 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from extract.columns import Column, Header, find_headers
-from extract.normalize import compact, is_number, join_fragments, parse_number
-from extract.page_words import Line, PageLayout, Rule, Word, lines_of
+from extract.normalize import clean_text, compact, is_number, join_fragments, parse_number
+from extract.page_words import Line, PageLayout, Rule, Word, is_page_number, lines_of
 from extract.record import Indicator
 from extract.vocabulary import (
+    ACTUAL,
     LEVEL,
     POINTS,
     SCORE,
     TARGET,
-    ACTUAL,
     TOTAL_LABELS,
     indicator_field,
     strip_enumerator,
@@ -66,6 +66,15 @@ class Section:
     above: list[Word] = field(default_factory=list)  # level names printed above the header
     total: Line | None = None
     offset: float = 0.0
+    rows_top: float | None = None  # extent of the leaf rows on this page
+    rows_bottom: float | None = None
+
+    def among_rows(self, top: float, bottom: float) -> bool:
+        """Return True when a printed name lies among this section's leaf rows."""
+        if self.rows_top is None or self.rows_bottom is None:
+            return False
+        middle = (top + bottom) / 2
+        return self.rows_top <= middle <= self.rows_bottom
 
     def virtual(self, y: float) -> float:
         """Return a page y of this section in the document's one virtual column."""
@@ -175,7 +184,10 @@ def _sections(layouts: Sequence[PageLayout]) -> list[Section]:
             roles = _roles(open_section.header)
             continued = any(
                 _number(word) is not None
-                and any(c is not None and c.holds(word) for c in (roles.get("points"), roles.get("score")))
+                and any(
+                    c is not None and c.holds(word)
+                    for c in (roles.get("points"), roles.get("score"))
+                )
                 for line in before
                 for word in line.words
             )
@@ -220,6 +232,8 @@ def _body(
     for line in lines:
         if header is not None and line.middle <= header.bottom:
             continue
+        if is_page_number(line):
+            continue
         if stop is not None and line.bottom > stop:
             break
         if _is_total(line):
@@ -233,16 +247,39 @@ def _number(word: Word) -> float | None:
     return parse_number(word.text) if is_number(word.text) else None
 
 
+def _figures(words: Sequence[Word]) -> list[tuple[Word, float]]:
+    """Given one column's words, return its figures, a number wrapped after its point
+    (``50.`` over ``00``) joined back into one."""
+    ordered = sorted(words, key=lambda word: (word.middle, word.x0))
+    out: list[tuple[Word, float]] = []
+    skip: set[int] = set()
+    for index, word in enumerate(ordered):
+        if index in skip:
+            continue
+        text = word.text
+        if text.endswith((".", ",")) and index + 1 < len(ordered):
+            following = ordered[index + 1]
+            if following.top - word.bottom < word.height * BLOCK_GAP and following.text.isdigit():
+                text += following.text
+                skip.add(index + 1)
+                word = Word(text, word.x0, word.x1, word.top, following.bottom, word.page)
+        if is_number(text):
+            value = parse_number(text)
+            if value is not None:
+                out.append((word, value))
+    return out
+
+
 def _anchors(section: Section, roles: dict[str, Column]) -> list[Leaf]:
     """Given a section and its column roles, return one leaf per row of leaf numbers."""
     found: list[tuple[float, str, float, float]] = []  # middle, role, value, height
-    for line in section.lines:
-        for word in line.words:
-            for role in ("points", "score"):
-                column = roles.get(role)
-                value = _number(word)
-                if column is not None and value is not None and column.holds(word):
-                    found.append((word.middle, role, value, word.height))
+    words = [word for line in section.lines for word in line.words]
+    for role in ("points", "score"):
+        column = roles.get(role)
+        if column is None:
+            continue
+        for word, value in _figures([w for w in words if column.holds(w)]):
+            found.append((word.middle, role, value, word.height))
     found.sort()
     leaves: list[Leaf] = []
     for middle, role, value, height in found:
@@ -251,16 +288,16 @@ def _anchors(section: Section, roles: dict[str, Column]) -> list[Leaf]:
             if getattr(last, role) is None:
                 setattr(last, role, value)
             continue
-        leaf = Leaf(section, middle, None, None, top=middle - height / 2, bottom=middle + height / 2)
+        leaf = Leaf(
+            section, middle, None, None, top=middle - height / 2, bottom=middle + height / 2
+        )
         setattr(leaf, role, value)
         leaves.append(leaf)
     return leaves
 
 
 def _crossed(rules: Sequence[Rule], x: float, low: float, high: float) -> bool:
-    return any(
-        rule.x0 - 1 <= x <= rule.x1 + 1 and low < rule.y0 < high for rule in rules
-    )
+    return any(rule.x0 - 1 <= x <= rule.x1 + 1 and low < rule.y0 < high for rule in rules)
 
 
 def _blocks(words: Sequence[Word], rules: Sequence[Rule], x: float) -> list[list[Line]]:
@@ -339,25 +376,24 @@ def _labels(
         if column is None:
             continue
         body = [w for line in section.lines for w in line.words]
+        header_words = set(section.header.words)
         header_line = [
-            w
-            for w in section.above
-            if indicator_field(w.text) is None and column.holds(w) and not _number(w)
+            w for w in section.above if w not in header_words and column.holds(w) and not _number(w)
         ]
         words = [w for w in body if column.holds(w)] + header_line
-        numbers = [
-            w for w in body + section.above if points is not None and points.holds(w) and _number(w)
-        ]
+        numbers = _figures(
+            [w for w in body + section.above if points is not None and points.holds(w)]
+        )
         x = (column.x0 + column.x1) / 2
         for block in _blocks(words, rules_of.get(section.page, []), x):
             text = join_fragments(line.text.replace(" ", "") for line in block)
             top, bottom = block[0].top, block[-1].bottom
             height = median(w.height for line in block for w in line.words)
-            near = [w for w in numbers if top - height <= w.middle <= bottom + height]
+            near = [(w, v) for w, v in numbers if top - height <= w.middle <= bottom + height]
             value = None
             if near:
                 middle = (top + bottom) / 2
-                value = _number(min(near, key=lambda w: abs(w.middle - middle)))
+                value = min(near, key=lambda pair: abs(pair[0].middle - middle))[1]
             labels.append(
                 Label(
                     strip_enumerator(text),
@@ -365,7 +401,7 @@ def _labels(
                     section.virtual(bottom),
                     section.page,
                     value,
-                    top >= section.top,
+                    section.among_rows(top, bottom),
                 )
             )
     labels.sort(key=lambda label: label.middle)
@@ -466,6 +502,9 @@ def read_indicator_table(layouts: Sequence[PageLayout]) -> IndicatorTable | None
         roles = _roles(section.header)
         found = _anchors(section, roles)
         _assign_texts(section, found, roles, rules_of.get(section.page, []))
+        if found:
+            section.rows_top = min(leaf.top for leaf in found)
+            section.rows_bottom = max(leaf.bottom for leaf in found)
         leaves.extend(found)
     notes: list[str] = []
     if not leaves:
@@ -483,7 +522,9 @@ def read_indicator_table(layouts: Sequence[PageLayout]) -> IndicatorTable | None
         if not labels:
             continue
         first_roles = _roles(sections[0].header)
-        column = first_roles.get(role) or _roles(next(s.header for s in sections if role in _roles(s.header))).get(role)
+        column = first_roles.get(role) or _roles(
+            next(s.header for s in sections if role in _roles(s.header))
+        ).get(role)
         leaf_column = first_roles.get("leaf")
         assert column is not None
         leaf_x = (leaf_column.x0 + leaf_column.x1) / 2 if leaf_column else column.x1
@@ -511,8 +552,8 @@ def read_indicator_table(layouts: Sequence[PageLayout]) -> IndicatorTable | None
                 "level3": strip_enumerator(name.replace(" ", "")) if name else None,
                 "points": leaf.points,
                 "score": leaf.score,
-                "target": leaf.text(TARGET),
-                "actual": leaf.text(ACTUAL),
+                "target": clean_text(leaf.text(TARGET)),
+                "actual": clean_text(leaf.text(ACTUAL)),
                 "page": leaf.section.page,
             }
         )

@@ -104,12 +104,14 @@ def fiscal_year_from_text(text: str) -> int | None:
 
 
 _TICKED_GRADE = re.compile(r"[☑√✓✔■☒▣]([优良中差])")
+_PRINTED_GRADE = re.compile(r"等级:?([优良中差])(?![0-9□☐])")
 
 
 def grade_from_text(text: str) -> str | None:
-    """Given a form's text, return the ticked 评价等级 (``☑优 □良`` → ``优``), else None."""
+    """Given a form's text, return its 评价等级: ticked (``☑优 □良`` → ``优``) or printed
+    alone (``自评等级 优`` → ``优``), else None."""
     flat = compact(text)
     if "等级" not in flat:
         return None
-    match = _TICKED_GRADE.search(flat)
+    match = _TICKED_GRADE.search(flat) or _PRINTED_GRADE.search(flat)
     return match.group(1) if match else None

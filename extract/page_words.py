@@ -126,6 +126,16 @@ def lines_of(words: Iterable[Word]) -> list[Line]:
     return [Line(tuple(sorted(line, key=lambda word: word.x0))) for line in lines]
 
 
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–]+\d{1,4}[-—–]+|第\d{1,4}页(?:[,，]?共\d{1,4}页)?|\d{1,4}/\d{1,4}|-\s?\d{1,4}\s?-)$"
+)
+
+
+def is_page_number(line: Line) -> bool:
+    """Given a line, return True when it is only a page number (``— 2 —``, ``第2页``, ``2/5``)."""
+    return bool(_PAGE_NUMBER.match("".join(word.text for word in line.words).replace(" ", "")))
+
+
 def _rules_of(page: Any) -> list[Rule]:
     rules: list[Rule] = []
     for line in page.lines:

@@ -74,6 +74,10 @@ class Project(TypedDict):
 class Totals(TypedDict):
     total_score: float | None
     grade: str | None
+    # national template: the 预算执行率 points and score printed in the budget table, which
+    # 总分 includes beside the indicator table's leaves (null elsewhere)
+    budget_execution_points: float | None
+    budget_execution_score: float | None
 
 
 class Issue(TypedDict):
@@ -92,6 +96,21 @@ class Record(TypedDict):
     projects: list[Project]
     totals: Totals
     issues: list[Issue]
+
+
+def totals(
+    total_score: float | None = None,
+    grade: str | None = None,
+    execution_points: float | None = None,
+    execution_score: float | None = None,
+) -> Totals:
+    """Given the totals read, return the record's ``totals`` (absent values null)."""
+    return {
+        "total_score": total_score,
+        "grade": grade,
+        "budget_execution_points": execution_points,
+        "budget_execution_score": execution_score,
+    }
 
 
 def is_quarantined(record: Record) -> bool:
@@ -121,6 +140,6 @@ def empty_record(path: str, sha256: str, media_type: str) -> Record:
         "budget_lines": [],
         "indicators": [],
         "projects": [],
-        "totals": {"total_score": None, "grade": None},
+        "totals": totals(),
         "issues": [],
     }

@@ -103,18 +103,21 @@ def budget_measure(label: str | None) -> str | None:
     text = compact(label)
     if not text:
         return None
-    if text.endswith("率"):
-        return RATE
-    if text.startswith("年初"):
-        return INITIAL_BUDGET
-    if any(word in text for word in ("执行数", "支出数", "决算数", "完成数", "实际支出", "执行")):
-        return ACTUAL_AMOUNT
-    if "预算" in text and not text.startswith("年度"):
-        return BUDGET
     if text in POINTS_WORDS:
         return POINTS
     if text in SCORE_WORDS:
         return SCORE
+    if text.endswith("率"):
+        is_rate = len(text) <= 6 and any(word in text for word in ("执行", "完成", "支出"))
+        return RATE if is_rate else None
+    if not text.endswith(("数", "额")) or len(text) > 8:
+        return None  # amounts are 数/额 headings: 全年预算数, 支出金额
+    if text.startswith("年初"):
+        return INITIAL_BUDGET
+    if any(word in text for word in ("执行", "支出", "决算", "完成", "实际")):
+        return ACTUAL_AMOUNT
+    if "预算" in text:
+        return BUDGET
     return None
 
 
@@ -179,8 +182,10 @@ _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,2}[.、)）](?![0-9]))")
 _PREFIXES: tuple[str, ...] = ("其中:", "其中：", "其中")
 
 
-def strip_enumerator(name: str) -> str:
+def strip_enumerator(name: str | None) -> str | None:
     """Given a printed name, return it without a list number (``1.生活垃圾…`` → ``生活垃圾…``)."""
+    if not name:
+        return name
     stripped = _ENUMERATOR.sub("", name, count=1).strip()
     return stripped or name
 

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from extract.record import totals
 from jixiao.samples.catalog import Department
 from jixiao.samples.model import CENT, seed_for
 from jixiao.samples.paged import draw_heading, draw_paragraph
@@ -122,6 +123,6 @@ def narrative_truth(sample: NarrativeSample, drawn: dict[str, int]) -> dict[str,
         ],
         "indicators": [],
         "projects": [],
-        "totals": {"total_score": float(sample.score), "grade": grade_for(sample.score)},
+        "totals": totals(float(sample.score), grade_for(sample.score)),
         "issues": [],
     }

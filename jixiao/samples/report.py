@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from extract.record import totals
+from extract.vocabulary import strip_enumerator
 from jixiao.samples.catalog import Department
 from jixiao.samples.model import CENT, seed_for
 from jixiao.samples.narrative import FILLER
@@ -401,7 +403,7 @@ def report_truth(sample: ReportSample, drawn: dict[str, Any], file_name: str) ->
             "level1_points": float(p1),
             "level2": l2,
             "level2_points": float(p2),
-            "level3": l3,
+            "level3": strip_enumerator(l3),
             "points": float(w),
             "score": float(s),
             "target": None,
@@ -430,6 +432,6 @@ def report_truth(sample: ReportSample, drawn: dict[str, Any], file_name: str) ->
         "budget_lines": lines,
         "indicators": indicators,
         "projects": projects,
-        "totals": {"total_score": float(sample.total), "grade": None},
+        "totals": totals(float(sample.total)),
         "issues": issues,
     }

@@ -10,6 +10,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from extract.record import totals
+from extract.vocabulary import strip_enumerator
 from jixiao.samples.catalog import Department
 from jixiao.samples.model import Leaf, Sample, score_text
 
@@ -30,7 +32,7 @@ def _indicator(leaf: Leaf, page: int) -> dict[str, Any]:
         "level1_points": _number(leaf.level1_points),
         "level2": _text(leaf.level2),
         "level2_points": _number(leaf.level2_points),
-        "level3": _text(leaf.level3),
+        "level3": strip_enumerator(_text(leaf.level3)),
         "points": _number(leaf.points),
         "score": _number(leaf.score),
         "target": _text(leaf.target),
@@ -101,7 +103,7 @@ def truth_record(
             _indicator(leaf, page) for leaf, page in zip(leaves, leaf_pages, strict=True)
         ],
         "projects": [],
-        "totals": {"total_score": float(sample.total), "grade": None},
+        "totals": totals(float(sample.total)),
         "issues": _issues(sample, leaf_pages, file_name),
     }
 
