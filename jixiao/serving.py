@@ -6,7 +6,7 @@ warehouse: after a successful run the publish step copies the marts (and the qua
 tables a dashboard shows) into a new file beside the warehouse and swaps it in with one
 ``rename``::
 
-    <warehouse folder>/serving/marts.duckdb        (override: JIXIAO_SERVING)
+    <warehouse folder>/serving/jixiao.duckdb       (override: JIXIAO_SERVING)
 
 A reader holding the previous copy open keeps reading it (the old inode lives until it
 closes); the next one who opens the path gets the new copy. Readers notice a new copy
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 SERVING_ENV = "JIXIAO_SERVING"
 SERVING_FOLDER = "serving"
-SERVING_FILE = "marts.duckdb"
+SERVING_FILE = "jixiao.duckdb"  # catalog "jixiao": marts.x reads as in the warehouse
 
 # seeds (built by dbt into staging) that give the Chinese names of codes
 LOOKUPS = {
@@ -313,3 +313,23 @@ def publish_after_run(warehouse: Path, run_id: str | None, rebuilt: bool) -> str
         return str(publish(warehouse, target, run_id).path)
     except NoMartsYet:
         return None
+
+
+def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """Given a serving copy, return a read-only connection to it (catalog ``jixiao``).
+
+    ``duckdb.connect(path)`` would reuse DuckDB's open database for the same path, which
+    after a swap is still the replaced copy; attaching to a fresh in-memory database
+    opens the file that is at ``path`` now. Use ``reader_cursor()`` for each thread.
+    """
+    con = duckdb.connect(":memory:")
+    con.execute(f"attach {_literal(str(path))} as jixiao (read_only)")
+    con.execute("use jixiao")
+    return con
+
+
+def reader_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Given a connection from ``open_reader``, return a cursor for one thread's queries."""
+    cursor = con.cursor()
+    cursor.execute("use jixiao")
+    return cursor

@@ -1,0 +1,36 @@
+"""数据质量: failed checks, quarantined files, partial reads, unmapped labels, and the docs."""
+
+import streamlit as st
+
+from dashboard import queries, ui
+
+ctx = ui.context()
+st.header("数据质量")
+
+st.subheader("未通过的检查")
+st.caption("每份提交最近一次校验的结果；“实际情况”与“应满足”来自 Great Expectations。")
+ui.table(queries.failed_checks(ctx.con, ctx.filters), "未通过的检查", key="failed")
+ui.excluded_note(ctx)
+
+st.subheader("隔离的文件")
+ui.table(
+    queries.quarantined_files(ctx.con, ctx.filters),
+    "隔离的文件",
+    key="quarantined",
+    empty="没有被隔离的文件。",
+)
+
+st.subheader("只读取了一部分的提交")
+st.caption("缺少该类文档应有的部分（预算执行表、绩效指标表、总分），或抽取时记录了问题。")
+ui.table(queries.partly_read(ctx.con, ctx.filters), "部分读取的提交", key="partial")
+
+st.subheader("未映射的指标标签")
+ui.table(
+    queries.unmapped_labels(ctx.con),
+    "未映射的指标标签",
+    key="unmapped",
+    empty="所有指标标签均已映射到指标分类。",
+)
+
+st.subheader("报告")
+ui.docs_links()
