@@ -231,11 +231,19 @@ class AirflowStack:
         deadline = time.monotonic() + timeout
         while True:
             self._check_alive()
-            if client.ready(DAG_ID):
+            if client.ready(DAG_ID) and self._workers_ready():
                 return client
             if time.monotonic() > deadline:
                 raise StackError(f"stack not ready after {timeout:.0f} s\n{self.logs()}")
             time.sleep(1.0)
+
+    def _workers_ready(self) -> bool:
+        """True when every Celery worker has said it is ready (consuming its queues)."""
+        return all(
+            " ready." in process.log.read_text("utf-8", errors="replace")
+            for process in self.processes
+            if process.name.startswith("worker-")
+        )
 
     def _check_alive(self) -> None:
         for process in self.processes:
