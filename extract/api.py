@@ -26,6 +26,7 @@ from extract.metadata import (
     unit_count_from_text,
 )
 from extract.narrative import parse_narrative
+from extract.page_words import PageLayout, is_layout_text, layouts_of_text
 from extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_texts
 from extract.record import Record, empty_record
 from extract.reports import parse_report_rows, parse_report_text
@@ -111,6 +112,30 @@ def _fallback(record: Record, name: str, why: str) -> None:
     )
 
 
+def _form_from_layouts(
+    record: Record, layouts: list[PageLayout], name: str
+) -> FormContent | None:
+    """Given a form's pages as words, return it read by header vocabulary, else None.
+
+    An indicator table without ruling lines gets an info issue: its columns were rebuilt
+    from how the words align.
+    """
+    form, evidence = read_form_layout(layouts)
+    if not form.indicators:
+        return None
+    table = evidence.indicators
+    if table is not None and not all(header.ruled for header in table.headers):
+        record["issues"].append(
+            issue(
+                "info",
+                codes.BORDERLESS_TABLES,
+                f"{name}: its indicator table has no ruling lines; columns were rebuilt from "
+                "how the words align under the header",
+            )
+        )
+    return form
+
+
 def _borderless_form(record: Record, content: PdfContent, text: str, name: str) -> FormContent:
     """Given a PDF without ruled tables, return the form read from its rebuilt tables."""
     form = parse_rows(content.borderless)
@@ -141,9 +166,7 @@ def _full_text(content: PdfContent, data: bytes, text: str) -> str:
 def _pdf_form(record: Record, content: PdfContent, data: bytes, name: str) -> Record:
     fiscal_year = record["document"]["fiscal_year"]
     text = "\f".join(content.texts)
-    form, _ = read_form_layout(content.layouts)
-    if not form.indicators:
-        form = parse_rows(content.rows)
+    form = _form_from_layouts(record, content.layouts, name) or parse_rows(content.rows)
     if not form.indicators and content.borderless:
         form = _borderless_form(record, content, text, name)
     if not form.indicators:
@@ -205,7 +228,10 @@ def _extract_text(record: Record, data: bytes, name: str) -> Record:
     family = _classified(record, text[:OPENING_CHARS], name)
     fiscal_year = record["document"]["fiscal_year"]
     if family == families.SELF_EVALUATION_FORM:
-        fill_form_record(record, parse_text(text), fiscal_year, name)
+        form = None
+        if is_layout_text(text):
+            form = _form_from_layouts(record, layouts_of_text(text), name)
+        fill_form_record(record, form or parse_text(text), fiscal_year, name)
         record["totals"]["grade"] = grade_from_text(text)
         return record
     if family == families.EVALUATION_REPORT:

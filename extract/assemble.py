@@ -10,15 +10,13 @@ from extract.metadata import admin_level_of
 from extract.narrative import NarrativeContent
 from extract.record import Document, Indicator, Issue, Record, totals
 from extract.reports import ReportContent
-from extract.vocabulary import strip_enumerator
+from extract.vocabulary import strip_list_numbers
 
 
 def named_leaves(indicators: list[Indicator]) -> list[Indicator]:
     """Given indicators, return them with leaf names free of list numbers (``1.预算…``)."""
-    return [
-        {**row, "level3": strip_enumerator(row["level3"])}
-        for row in indicators
-    ]
+    names = strip_list_numbers([row["level3"] for row in indicators])
+    return [{**row, "level3": name} for row, name in zip(indicators, names, strict=True)]
 
 
 def fill_form_record(

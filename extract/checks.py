@@ -110,7 +110,9 @@ def check_points(
             if abs(running - l1_points) > SCORE_TOLERANCE:
                 found.append(_points_issue(name, page, l1_name, running, l1_points))
     if total_points is not None and level1:
-        l1_sum = sum(points or 0.0 for points, _, _ in level1.values()) + (outside or 0.0)
+        l1_sum = sum(
+            points if points is not None else running for points, running, _ in level1.values()
+        ) + (outside or 0.0)
         if abs(l1_sum - total_points) > SCORE_TOLERANCE:
             found.append(_points_issue(name, None, "总分", l1_sum, total_points))
     return found

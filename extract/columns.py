@@ -95,6 +95,8 @@ def _header_cells(
     """
     words = list(line.words)
     for other in near:
+        if any(is_number(word.text.rstrip("%")) for word in other.words):
+            continue  # a row of figures is data, not a wrapped header
         words.extend(
             word
             for word in other.words
@@ -104,10 +106,10 @@ def _header_cells(
     unmapped: list[str] = []
     used: list[Word] = []
     for stack in _stacks(words):
+        on_line = [w for w in stack if w in line.words]
         ordered = sorted(stack, key=lambda w: (w.top, w.x0))
         text = "".join(w.text for w in ordered)
         found = classify(text)
-        on_line = [w for w in stack if w in line.words]
         if found is None:
             unmapped.extend(w.text for w in on_line)
             continue

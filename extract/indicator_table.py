@@ -22,8 +22,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 from extract.columns import Column, Header, find_headers
@@ -45,6 +46,8 @@ BLOCK_GAP = 0.5  # share of a line height: a larger blank between lines starts a
 SUM_PENALTY = 3.0  # cost (in row heights) of a group whose points do not add up
 RULE_PENALTY = 20.0  # cost of a grouping that contradicts a horizontal rule
 SUM_TOLERANCE = 0.011
+LIST_START = re.compile(r"^(?:\(?[0-9]{1,2}[.、)）]|[（(][一二三四五六七八九十]{1,3}[)）])")
+FULL_LINE = 0.75  # share of the column's widest line a line must fill to wrap onto the next
 ALIGNMENTS: tuple[str, ...] = ("centre", "top", "bottom")
 
 
@@ -195,7 +198,14 @@ def _sections(layouts: Sequence[PageLayout]) -> list[Section]:
                 repeated = True
                 over = [line for line in lines if line.middle <= headers[0].bottom]
                 sections.append(
-                    Section(headers[0], page.number, headers[0].bottom, 0.0, [], _words(over))
+                    Section(
+                        _repeated(headers[0], open_section.header),
+                        page.number,
+                        headers[0].bottom,
+                        0.0,
+                        [],
+                        _words(over),
+                    )
                 )
                 sections[-1].lines = _body(lines, headers[0], headers[1:], sections[-1])
             elif before:  # the table continues without a header
@@ -217,6 +227,20 @@ def _sections(layouts: Sequence[PageLayout]) -> list[Section]:
         section.offset = offset
         offset += section.bottom - section.top + median(heights)
     return sections
+
+
+def _repeated(header: Header, previous: Header) -> Header:
+    """Given a header repeated over a continued table, return the columns to read it by.
+
+    A repeated header is the table's own: when it maps fewer columns than the header it
+    repeats (printed over by a merged name, or garbled in a text layer), the columns of
+    the first are kept, with the repeat's position and words.
+    """
+    fields = [(column.field, column.level) for column in header.columns]
+    before = [(column.field, column.level) for column in previous.columns]
+    if len(fields) >= len(before) or not set(fields) <= set(before):
+        return header
+    return replace(header, columns=previous.columns, ruled=previous.ruled)
 
 
 def _words(lines: Sequence[Line]) -> list[Word]:
@@ -300,15 +324,33 @@ def _crossed(rules: Sequence[Rule], x: float, low: float, high: float) -> bool:
     return any(rule.x0 - 1 <= x <= rule.x1 + 1 and low < rule.y0 < high for rule in rules)
 
 
+def _width(line: Line) -> float:
+    return max(word.x1 for word in line.words) - min(word.x0 for word in line.words)
+
+
 def _blocks(words: Sequence[Word], rules: Sequence[Rule], x: float) -> list[list[Line]]:
-    """Given a column's words, return them cut into blocks: by rules, else by blank space."""
+    """Given a column's words, return them cut into blocks (one cell's wrapped lines each).
+
+    A line continues the block above when nothing but a line's worth of space separates
+    them, no rule runs between them, and the line above is full (text wraps only when the
+    cell is full; two short lines are two cells printed without space between them).
+    """
+    lines = lines_of(words)
+    widest = max((_width(line) for line in lines), default=0.0)
     blocks: list[list[Line]] = []
-    for line in lines_of(words):
+    for line in lines:
         if blocks:
             last = blocks[-1][-1]
             gap = line.top - last.bottom
             limit = BLOCK_GAP * median(word.height for word in last.words)
-            if gap <= limit and not _crossed(rules, x, last.middle, line.middle):
+            full = _width(last) >= FULL_LINE * widest
+            numbered = bool(LIST_START.match(line.words[0].text))  # 2.… starts a new cell
+            if (
+                gap <= limit
+                and full
+                and not numbered
+                and not _crossed(rules, x, last.middle, line.middle)
+            ):
                 blocks[-1].append(line)
                 continue
         blocks.append([line])
@@ -332,6 +374,7 @@ def _assign_texts(
         if column is None:
             continue
         words = [w for line in section.lines for w in line.words if column.holds(w)]
+        later: list[list[Line]] = []
         for block in _blocks(words, rules, (column.x0 + column.x1) / 2):
             top, bottom = block[0].top, block[-1].bottom
             inside = [leaf for leaf in leaves if top <= leaf.middle <= bottom]
@@ -339,8 +382,16 @@ def _assign_texts(
                 for line in block:
                     nearest = min(inside, key=lambda leaf: abs(leaf.middle - line.middle))
                     nearest.words.setdefault(role, []).extend(line.words)
-                continue
-            nearest = min(leaves, key=lambda leaf: _distance(leaf.middle, top, bottom))
+            elif inside:
+                inside[0].words.setdefault(role, []).extend(w for ln in block for w in ln.words)
+            else:
+                later.append(block)
+        for block in later:  # text beside no figure: the nearest row, an empty one on a tie
+            top, bottom = block[0].top, block[-1].bottom
+            nearest = min(
+                leaves,
+                key=lambda leaf: (_distance(leaf.middle, top, bottom), role in leaf.words),
+            )
             nearest.words.setdefault(role, []).extend(w for line in block for w in line.words)
     for leaf in leaves:
         parts = [w for words in leaf.words.values() for w in words]
@@ -549,7 +600,7 @@ def read_indicator_table(layouts: Sequence[PageLayout]) -> IndicatorTable | None
                 "level1_points": points.get("level1", [None] * len(leaves))[index],
                 "level2": level2,
                 "level2_points": points.get("level2", [None] * len(leaves))[index],
-                "level3": strip_enumerator(name.replace(" ", "")) if name else None,
+                "level3": name.replace(" ", "") if name else None,
                 "points": leaf.points,
                 "score": leaf.score,
                 "target": clean_text(leaf.text(TARGET)),

@@ -179,6 +179,8 @@ TOTAL_LABELS: tuple[str, ...] = ("总分", "合计", "总计", "综合得分", "
 # A list number before a name: ``1.``, ``2、``, ``(3)``, ``4)``. Chinese-numbered headings
 # (（一）, 二、) are kept: templates print them as part of a duty's name.
 _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,2}[.、)）](?![0-9]))")
+_AMBIGUOUS_NUMBER = re.compile(r"^([0-9]{1,2})[.、](?=[0-9])")  # 2.12345热线… : 2. or 2.1?
+_LIST_NUMBER = re.compile(r"^\(?([0-9]{1,2})[.、)）]")
 _PREFIXES: tuple[str, ...] = ("其中:", "其中：", "其中")
 
 
@@ -188,6 +190,30 @@ def strip_enumerator(name: str | None) -> str | None:
         return name
     stripped = _ENUMERATOR.sub("", name, count=1).strip()
     return stripped or name
+
+
+def strip_list_numbers(names: list[str | None]) -> list[str | None]:
+    """Given leaf names in printed order, return them without their list numbers.
+
+    ``1.预算完成率`` loses ``1.`` always. ``2.12345热线…`` is ambiguous (item 2, or a name
+    starting 2.1…): its number goes only when a neighbour is numbered one before or after.
+    """
+    numbers = []
+    for name in names:
+        match = _LIST_NUMBER.match(name or "")
+        numbers.append(int(match.group(1)) if match else None)
+    out: list[str | None] = []
+    for index, name in enumerate(names):
+        ambiguous = _AMBIGUOUS_NUMBER.match(name or "")
+        if name and ambiguous:
+            number = int(ambiguous.group(1))
+            before = numbers[index - 1] if index else None
+            after = numbers[index + 1] if index + 1 < len(numbers) else None
+            if before == number - 1 or after == number + 1:
+                out.append(name[ambiguous.end() :])
+                continue
+        out.append(strip_enumerator(name))
+    return out
 
 
 def strip_prefix(name: str) -> str:
