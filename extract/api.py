@@ -79,16 +79,19 @@ def _error(record: Record, code: str, message: str, page: int | None = None) -> 
     return record
 
 
-def _classified(record: Record, opening: str, name: str) -> str:
-    family = families.classify(opening)
+def _classified(record: Record, text: str, name: str) -> str:
+    family = families.classify(text)
     record["document"]["family"] = family
-    record["document"]["fiscal_year"] = fiscal_year_from_text(opening[:OPENING_CHARS])
+    record["document"]["fiscal_year"] = fiscal_year_from_text(
+        text[:OPENING_CHARS]
+    ) or fiscal_year_from_text(text)
     if family == families.UNKNOWN:
         _error(
             record,
             codes.UNRECOGNISED_DOCUMENT,
-            f"{name}: not a recognised performance-evaluation document; expected a title "
-            "such as 部门整体支出绩效自评表, 绩效自评报告 or 绩效评价报告",
+            f"{name}: not a recognised performance-evaluation document; expected an "
+            "indicator table (一级指标 / 分值 / 得分), budget figures in prose, or a title such "
+            "as 部门整体支出绩效自评表, 绩效自评报告 or 绩效评价报告",
             1,
         )
     elif family not in SUPPORTED:
@@ -205,8 +208,7 @@ def _extract_pdf(record: Record, data: bytes, name: str) -> Record:
             "expected a PDF with text (OCR it first)",
             1 if content.pages else None,
         )
-    opening = "\n".join(content.texts[:2])
-    family = _classified(record, opening, name)
+    family = _classified(record, "\n".join(content.texts), name)
     if family == families.SELF_EVALUATION_FORM:
         return _pdf_form(record, content, data, name)
     if family == families.EVALUATION_REPORT:
@@ -225,7 +227,7 @@ def _extract_text(record: Record, data: bytes, name: str) -> Record:
             record, codes.EMPTY_FILE, f"{name}: the text file holds only blanks; expected text"
         )
     record["source"]["pages"] = split_lines(text)[-1].page
-    family = _classified(record, text[:OPENING_CHARS], name)
+    family = _classified(record, text, name)
     fiscal_year = record["document"]["fiscal_year"]
     if family == families.SELF_EVALUATION_FORM:
         form = None

@@ -74,7 +74,7 @@ def test_003_indicators_follow_the_printed_tree() -> None:
         2,
         1.97,
     )
-    car = next(r for r in rows if r["level3"] == "1.年产新能源汽车")
+    car = next(r for r in rows if r["level3"] == "年产新能源汽车")  # list number dropped
     assert (car["target"], car["actual"]) == ("10万辆", "12万辆")
 
 
