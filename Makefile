@@ -26,14 +26,22 @@ demo: install
 	@tail -n 1 .jixiao/demo-run.log > .jixiao/demo-summary.json
 	@$(BIN)/python -m jixiao.demo_report .jixiao/demo-summary.json
 
-test: install
+# The deployed-mode tests (scheduler on Postgres, Celery workers with Redis) need the
+# deploy extra; `make install` (and `make demo`) stay without it.
+DEPLOY_STAMP := $(VENV)/.installed-deploy
+$(DEPLOY_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[deploy]'
+	touch $@
+
+test: install $(DEPLOY_STAMP)
 	$(BIN)/ruff check .
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
 
 # The Airflow UI on a laptop (http://localhost:8080): api-server, scheduler,
-# dag-processor and triggerer on the embedded defaults, with the jixiao DAG loaded.
+# dag-processor and triggerer on the embedded defaults, with the jixiao DAG loaded;
+# sized for 2-4 cores (parallelism 4, one parsing process: jixiao/deploy.py).
 airflow: install
 	$(BIN)/python -m jixiao.airflow_shell standalone
 

@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 from jixiao import settings as settings_module
+from jixiao.deploy import SMALL_HOST_SETTINGS
 from jixiao.runner import airflow_environment, migrate_metadata_db
-
-POOL_SLOTS = "1"
 
 
 def prepare(inbox: Path | None = None) -> dict[str, str]:
@@ -26,17 +25,21 @@ def prepare(inbox: Path | None = None) -> dict[str, str]:
     env = airflow_environment(cfg, inbox or cfg.inbox)
     # a laptop's `airflow standalone`: one admin user, password written to AIRFLOW_HOME
     env.setdefault("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "admin:admin")
+    # a laptop or a small host: not 32 pre-forked task processes (Airflow's default)
+    for key, value in SMALL_HOST_SETTINGS.items():
+        env[key] = os.environ.get(key, value)
     # `airflow standalone` starts its components as `airflow …` found on PATH
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     os.environ.update(env)
     migrate_metadata_db(env)
-    pool = os.environ.get("JIXIAO_WAREHOUSE_POOL", "jixiao_warehouse")
     subprocess.run(
-        [sys.executable, "-m", "airflow", "pools", "set", pool, POOL_SLOTS,
-         "jixiao: DuckDB allows one writer"],
-        env=os.environ.copy(), check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "jixiao.deploy", "pool"],
+        env=os.environ.copy(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return env
 
 

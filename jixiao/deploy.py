@@ -35,6 +35,17 @@ COMPONENTS: dict[str, list[str]] = {
     "airflow-worker": ["celery", "worker"],
 }
 
+
+def worker_args(queues: list[str], concurrency: int | None = None) -> list[str]:
+    """Given the queues a Celery worker serves, return its ``airflow`` arguments.
+
+    The worker that serves the warehouse queue must be the one host holding the DuckDB
+    file; extraction workers serve the default queue only.
+    """
+    args = [*COMPONENTS["airflow-worker"], "--queues", ",".join(queues)]
+    return args + (["--concurrency", str(concurrency)] if concurrency else [])
+
+
 # Sized for a 2–4 core host: Airflow's defaults (parallelism 32, 16 Celery processes per
 # worker, 2 parsing processes) pre-fork far more processes than such a host can run.
 SMALL_HOST_SETTINGS: dict[str, str] = {
@@ -105,14 +116,58 @@ def write_admin_password(env: dict[str, str] | None = None) -> Path | None:
     return target
 
 
+def check_executor(env: dict[str, str]) -> None:
+    """Raise ``RuntimeError`` when the compose profile and the executor disagree.
+
+    The celery profile starts Redis and workers, but only ``AIRFLOW_EXECUTOR`` switches
+    the scheduler to CeleryExecutor: one without the other leaves every task queued
+    (or the workers idle). Checked where ``COMPOSE_PROFILES`` is passed (docker compose).
+    """
+    if "COMPOSE_PROFILES" not in env:
+        return
+    celery_profile = "celery" in env["COMPOSE_PROFILES"].split(",")
+    celery_executor = "CeleryExecutor" in env.get("AIRFLOW__CORE__EXECUTOR", "")
+    if celery_profile != celery_executor:
+        raise RuntimeError(
+            f"COMPOSE_PROFILES={env['COMPOSE_PROFILES']!r} but AIRFLOW__CORE__EXECUTOR="
+            f"{env.get('AIRFLOW__CORE__EXECUTOR', '')!r}: set COMPOSE_PROFILES=celery together "
+            "with AIRFLOW_EXECUTOR=CeleryExecutor in .env, or neither"
+        )
+
+
+def check_writable(env: dict[str, str]) -> list[Path]:
+    """Return the jixiao folders this process must write (warehouse folder, JIXIAO_HOME);
+    raise ``RuntimeError`` naming the first one it cannot write, and the fix."""
+    folders = [
+        Path(env[name]).parent if name == "JIXIAO_WAREHOUSE" else Path(env[name])
+        for name in ("JIXIAO_WAREHOUSE", "JIXIAO_HOME")
+        if env.get(name)
+    ]
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / f".jixiao-write-check-{os.getpid()}"
+            probe.write_text("ok", encoding="utf-8")
+            probe.unlink()
+        except OSError as exc:
+            raise RuntimeError(
+                f"{folder} is not writable by uid {os.getuid()} ({exc}); on the host, "
+                "`chown` the mounted folder to AIRFLOW_UID (docker compose: AIRFLOW_UID in "
+                ".env is `id -u` of the folder's owner)"
+            ) from exc
+    return folders
+
+
 def init(env: dict[str, str] | None = None) -> list[str]:
-    """Migrate the metadata DB, create the pool, write the admin password; return what
-    was done (one line each). Raises ``RuntimeError`` with Airflow's output on failure."""
+    """Check the executor and the folders, migrate the metadata DB, create the pool, write
+    the admin password; return what was done, one line each. Raises ``RuntimeError``
+    (with Airflow's output) on failure."""
     from jixiao.runner import RunFailed, migrate_metadata_db
 
     env = {**os.environ, **(env or {})}
     env.setdefault("AIRFLOW_HOME", str(Path("~/airflow").expanduser()))
-    done = []
+    check_executor(env)
+    done = [f"writable: {folder}" for folder in check_writable(env)]
     try:
         migrate_metadata_db(env)
     except RunFailed as exc:

@@ -75,15 +75,10 @@ def migrate_metadata_db(env: dict[str, str]) -> None:
 
 
 def ensure_warehouse_pool(slots: int = 1) -> None:
-    """Create (or resize) the one-slot pool the warehouse-writing tasks run in."""
-    from airflow.models.pool import Pool
+    """Create the one-slot pool the warehouse-writing tasks run in, if it is missing."""
+    from jixiao.deploy import ensure_pool
 
-    Pool.create_or_update_pool(
-        name=os.environ.get("JIXIAO_WAREHOUSE_POOL", "jixiao_warehouse"),
-        slots=slots,
-        description="jixiao: DuckDB allows one writer; warehouse tasks run one at a time",
-        include_deferred=False,
-    )
+    ensure_pool(slots)
 
 
 def run_dag(

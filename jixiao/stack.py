@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import settings as settings_module
-from jixiao.deploy import COMPONENTS, SMALL_HOST_SETTINGS, init
+from jixiao.deploy import COMPONENTS, SMALL_HOST_SETTINGS, init, worker_args
 
 POSTGRES = "127.0.0.1:5432"
 REDIS = "127.0.0.1:6379"
@@ -100,7 +100,6 @@ class AirflowStack:
     processes: list[Process] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
         self.tag = uuid.uuid4().hex[:8]
         self.jwt_secret = secrets.token_urlsafe(32)
         # unique Celery queues: stacks sharing one Redis never take each other's tasks
@@ -198,35 +197,14 @@ class AirflowStack:
     def start(self, timeout: float = 240.0) -> ApiClient:
         """Init the metadata DB, start every component; return a client once the DAG is
         parsed and the scheduler is healthy. Raises ``StackError`` with the logs."""
+        self.root.mkdir(parents=True, exist_ok=True)
         control = self.control_environment()
         try:
             init(control)
         except RuntimeError as exc:
             raise StackError(str(exc)) from exc
-        api_args = [*COMPONENTS["airflow-apiserver"], "--host", "127.0.0.1"]
-        self._spawn("api-server", [*api_args, "--port", str(self.port)], control)
-        self._spawn("scheduler", COMPONENTS["airflow-scheduler"], control)
-        self._spawn("dag-processor", COMPONENTS["airflow-dag-processor"], control)
-        if self.executor == "CeleryExecutor":
-            for number in range(1, self.workers + 1):
-                queues = [self.default_queue]
-                if number == 1:
-                    queues.insert(0, self.warehouse_queue)
-                env = self.environment(
-                    self.worker_home(number) / "airflow", self.worker_jixiao(number)
-                )
-                self._spawn(
-                    f"worker-{number}",
-                    [
-                        *COMPONENTS["airflow-worker"],
-                        "--queues",
-                        ",".join(queues),
-                        "--celery-hostname",
-                        f"worker-{number}-{self.tag}@%h",
-                        "--skip-serve-logs",
-                    ],
-                    env,
-                )
+        for name, (args, env) in self.commands().items():
+            self._spawn(name, args, env)
         client = ApiClient(self.api_url, *ADMIN)
         deadline = time.monotonic() + timeout
         while True:
@@ -236,6 +214,28 @@ class AirflowStack:
             if time.monotonic() > deadline:
                 raise StackError(f"stack not ready after {timeout:.0f} s\n{self.logs()}")
             time.sleep(1.0)
+
+    def commands(self) -> dict[str, tuple[list[str], dict[str, str]]]:
+        """Return each component's ``airflow`` arguments and environment, by name."""
+        control = self.control_environment()
+        api = [*COMPONENTS["airflow-apiserver"], "--host", "127.0.0.1", "--port", str(self.port)]
+        commands = {
+            "api-server": (api, control),
+            "scheduler": (COMPONENTS["airflow-scheduler"], control),
+            "dag-processor": (COMPONENTS["airflow-dag-processor"], control),
+        }
+        if self.executor != "CeleryExecutor":
+            return commands
+        for number in range(1, self.workers + 1):
+            queues = [self.warehouse_queue, self.default_queue] if number == 1 else []
+            args = worker_args(queues or [self.default_queue])
+            args += ["--celery-hostname", f"worker-{number}-{self.tag}@%h", "--skip-serve-logs"]
+            home = self.worker_home(number)
+            commands[f"worker-{number}"] = (
+                args,
+                self.environment(home / "airflow", self.worker_jixiao(number)),
+            )
+        return commands
 
     def _workers_ready(self) -> bool:
         """True when every Celery worker has said it is ready (consuming its queues)."""
@@ -290,6 +290,19 @@ class AirflowStack:
             except ProcessLookupError:
                 pass
             process.popen.wait(timeout=10)
+        if self.executor == "CeleryExecutor":
+            self._clean_broker()
+
+    def _clean_broker(self) -> None:
+        """Delete this stack's queues and bindings from the shared Redis."""
+        import redis
+
+        host, port = REDIS.split(":")
+        client = redis.Redis(host=host, port=int(port), db=0)
+        keys = list(client.scan_iter(match=f"*jixiao-{self.tag}*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 class ApiClient:
