@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extract import issues as codes
-from extract.checks import check_budget, check_leaf_sum, check_points, check_scores
+from extract.checks import check_budget, check_gaps, check_leaf_sum, check_points, check_scores
 from extract.forms import FormContent
 from extract.issues import issue
 from extract.metadata import admin_level_of
@@ -98,6 +98,7 @@ def fill_form_record(
             )
         )
     found.extend(check_budget(content.budget_lines, name))
+    found.extend(check_gaps(content.indicators, content.budget_lines, name))
     found.extend(check_scores(content.indicators, name))
     found.extend(
         check_points(content.indicators, content.total_points, name, content.execution_points)

@@ -156,3 +156,42 @@ def check_budget(lines: list[BudgetLine], name: str) -> list[Issue]:
                 )
             )
     return found
+
+
+def check_gaps(indicators: list[Indicator], lines: list[BudgetLine], name: str) -> list[Issue]:
+    """Given what was read, return a ``partly_read`` warning naming every gap found.
+
+    A leaf without a name or without both points and score, a row missing a level name
+    that other rows have, and a budget line without a figure are gaps (a score left blank
+    on purpose, as bonus items often are, is not): the record says so rather than
+    looking complete.
+    """
+    gaps: list[str] = []
+    pages: list[int] = []
+
+    def gap(rows: list[Indicator], what: str) -> None:
+        if rows:
+            gaps.append(f"{len(rows)} indicator row(s) without {what}")
+            pages.extend(row["page"] for row in rows if row["page"] is not None)
+
+    gap([row for row in indicators if not row["level3"]], "a name")
+    gap([row for row in indicators if row["points"] is None and row["score"] is None], "figures")
+    for level in ("level1", "level2"):
+        if any(row[level] for row in indicators):  # type: ignore[literal-required]
+            gap([row for row in indicators if not row[level]], f"a {level} name")  # type: ignore[literal-required]
+    empty = [line for line in lines if line["budget"] is None and line["actual"] is None]
+    if empty:
+        items = ", ".join(line["item"] for line in empty)
+        gaps.append(f"{len(empty)} budget line(s) without figures ({items})")
+    if not gaps:
+        return []
+    page = min(pages) if pages else None
+    return [
+        issue(
+            "warning",
+            codes.PARTLY_READ,
+            f"{where(name, page)}: read only in part: {'; '.join(gaps)}; expected every "
+            "indicator row with its names, points and score, and figures on every budget line",
+            page,
+        )
+    ]

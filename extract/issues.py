@@ -1,6 +1,9 @@
 """Issue codes of the extraction record and a constructor for issue entries.
 
 Every message names the file (and the page where one applies) and says what was expected.
+
+Codes that start with ``missing_`` or are ``partly_read`` mean a part of the document was
+not read: the warehouse lists those submissions (``marts.mart_partly_read_submissions``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ BUDGET_TOTAL_MISMATCH = "budget_total_mismatch"
 PROJECT_SUM_MISMATCH = "project_sum_mismatch"
 TOTAL_SCORE_MISMATCH = "total_score_mismatch"
 MISSING_PROJECT_TABLE = "missing_project_table"
+PARTLY_READ = "partly_read"  # rows or cells of a found table that could not be read
 
 # info: how the file was read
 TEXT_LAYER_FALLBACK = "text_layer_fallback"

@@ -67,6 +67,8 @@ def _submission_row(envelope: Envelope, loaded_at: datetime) -> dict[str, Any]:
         "unit_count": document.get("unit_count"),
         "total_score": record["totals"].get("total_score"),
         "printed_grade": record["totals"].get("grade"),
+        "budget_execution_points": record["totals"].get("budget_execution_points"),
+        "budget_execution_score": record["totals"].get("budget_execution_score"),
         "status": "quarantined" if is_quarantined(record) else "loaded",
         "schema_version": record["schema_version"],
         "run_id": envelope.get("run_id"),

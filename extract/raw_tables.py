@@ -26,12 +26,17 @@ RAW_DDL: tuple[str, ...] = (
         unit_count      integer,
         total_score     double,
         printed_grade   varchar,
+        budget_execution_points double,  -- national form: 预算执行率 points in the budget table
+        budget_execution_score  double,
         status          varchar not null,   -- loaded | quarantined
         schema_version  integer not null,
         run_id          varchar,
         loaded_at       timestamp not null
     )
     """,
+    # warehouses created before the national template: add its columns in place
+    "alter table raw.submissions add column if not exists budget_execution_points double",
+    "alter table raw.submissions add column if not exists budget_execution_score double",
     """
     create table if not exists raw.budget_lines (
         sha256          varchar not null,

@@ -7,7 +7,8 @@
 -- comparable_printed_grade is the printed grade when it is one of the grade_bands
 -- (优/良/中/差), so a misprinted grade fails grade_valid only.
 --
--- points_sum_difference: leaf points minus 100, or minus (100 + bonus points) when
+-- points_sum_difference: leaf points (with the national template's 预算执行率 points
+-- of the budget table) minus 100, or minus (100 + bonus points) when
 -- the template adds a bonus section (加减分项 / 加分项 …) on top of 100 points;
 -- whichever is closer to zero. Null without an indicator table.
 
@@ -53,7 +54,7 @@ indicator_points_split as (
 
     select
         sha256,
-        sum(points) as leaf_points_sum,
+        sum(points) as indicator_points_sum,
         coalesce(
             sum(points) filter (
                 where regexp_matches(coalesce(level1_name, ''), '加分|减分|扣分|附加')
@@ -79,7 +80,8 @@ submissions_joined_to_figures as (
         submissions_scored.leaf_score_sum,
         submissions_scored.score_difference,
         submissions_scored.score_difference_abs,
-        indicator_points_split.leaf_points_sum,
+        indicator_points_split.indicator_points_sum
+        + coalesce(submissions.budget_execution_points, 0) as leaf_points_sum,
         indicator_points_split.bonus_points_sum,
         submissions_budgeted.budget_total,
         submissions_budgeted.actual_total,

@@ -3,8 +3,9 @@
 -- differently (45 + 50 + 5, 50 + 50, …) compare on one scale.
 --
 -- normalized_score = 100 × Σ score / Σ points over the leaf indicators that are
--- not bonus/deduction items and have both a score and points; null when there
--- are none (e.g. a narrative report without an indicator table).
+-- not bonus/deduction items and have both a score and points, plus the 预算执行率
+-- points and score the national template prints in its budget table; null when
+-- there are no leaves (e.g. a narrative report without an indicator table).
 
 with
 
@@ -48,8 +49,10 @@ submissions_joined_to_sums as (
     select
         submissions.sha256,
         submissions.total_score,
-        indicator_scores_summed.core_points,
-        indicator_scores_summed.core_score,
+        indicator_scores_summed.core_points
+        + coalesce(submissions.budget_execution_points, 0) as core_points,
+        indicator_scores_summed.core_score
+        + coalesce(submissions.budget_execution_score, 0) as core_score,
         indicator_scores_summed.bonus_deduction_score,
         coalesce(indicator_scores_summed.unmapped_indicator_count, 0)
             as unmapped_indicator_count

@@ -1,5 +1,9 @@
 -- Leaf score sum vs the printed 总分 (total score) per loaded submission.
 --
+-- leaf_score_sum includes the 预算执行率 score that the national template prints in
+-- its budget table (budget_execution_score), since its 总分 counts it beside the
+-- indicator table's leaves; likewise leaf_points_sum and budget_execution_points.
+--
 -- score_difference = total_score - leaf_score_sum; it is null when either side
 -- is missing (no indicator table, or no printed total). GX checks
 -- score_difference_abs ≤ 0.01 (check leaf_scores_sum_to_total).
@@ -49,8 +53,16 @@ submissions_joined_to_scores as (
             as scored_indicator_count,
         coalesce(indicator_scores_summed.out_of_range_indicator_count, 0)
             as out_of_range_indicator_count,
-        round(indicator_scores_summed.leaf_score_sum, 6) as leaf_score_sum,
-        round(indicator_scores_summed.leaf_points_sum, 6) as leaf_points_sum
+        round(
+            indicator_scores_summed.leaf_score_sum
+            + coalesce(submissions.budget_execution_score, 0),
+            6
+        ) as leaf_score_sum,
+        round(
+            indicator_scores_summed.leaf_points_sum
+            + coalesce(submissions.budget_execution_points, 0),
+            6
+        ) as leaf_points_sum
 
     from submissions
 

@@ -31,6 +31,8 @@ renamed as (
         ---------- numerics
         cast(fiscal_year as integer) as fiscal_year,
         cast(total_score as double) as total_score,
+        cast(budget_execution_points as double) as budget_execution_points,
+        cast(budget_execution_score as double) as budget_execution_score,
         cast(pages as integer) as page_count,
         cast(unit_count as integer) as unit_count,
         cast(file_size as bigint) as file_size_bytes,
