@@ -8,7 +8,7 @@ DEMO_INBOX ?= .jixiao/inbox
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint airflow bench clean
+.PHONY: install demo test lint airflow dashboard bench clean
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ test: install $(DEPLOY_STAMP)
 # sized for 2-4 cores (parallelism 4, one parsing process: jixiao/deploy.py).
 airflow: install
 	$(BIN)/python -m jixiao.airflow_shell standalone
+
+# The dashboard on http://localhost:8501 over the serving copy the last run published
+# beside JIXIAO_WAREHOUSE (make demo first); DASHBOARD_PORT / DASHBOARD_ADDRESS move it.
+dashboard: install
+	$(BIN)/python -m dashboard.server
 
 # Benchmarks print their figures (never timed tests). The cosmos comparison needs
 # astronomer-cosmos, kept out of .venv in its own .venv-bench.

@@ -13,7 +13,9 @@ if choices.empty:
     st.stop()
 labels = choices.department + "（" + choices.jurisdiction + "）"
 names = dict(zip(choices.department_key, labels, strict=True))
-key = st.selectbox("部门", list(names), format_func=names.get, key="department")
+key = st.selectbox(
+    "部门", list(names), format_func=names.get, key="department", placeholder="选择部门"
+)
 ui.excluded_note(ctx)
 
 trend = queries.department_trend(ctx.con, ctx.filters, key)

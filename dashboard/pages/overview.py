@@ -8,7 +8,7 @@ from dashboard import queries, ui
 ctx = ui.context()
 st.header("概览")
 years = [y for y in ctx.choices.years if ctx.filters.first_year <= y <= ctx.filters.last_year]
-year = st.selectbox("年度", years[::-1], key=f"overview-year-{years}")
+year = st.selectbox("年度", years[::-1], key=f"overview-year-{years}", placeholder="选择年度")
 ui.excluded_note(ctx)
 
 head = queries.headline(ctx.con, ctx.filters, year)
