@@ -57,10 +57,11 @@ dashboard: install
 	.venv-bench/bin/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	touch $@
 
-bench: install .venv-bench/.installed
+bench: install $(DEPLOY_STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/extract_speed.py
 	$(BIN)/python benchmarks/dbt_build.py
 	$(BIN)/python benchmarks/run_year.py --count 600
+	$(BIN)/python benchmarks/run_deployed.py --count 600
 	.venv-bench/bin/python benchmarks/dbt_in_airflow.py --variants plain,noop,one_task,two_tasks
 
 lint: install
