@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract import families
 from extract import issues as codes
 from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
-from extract.form_reader import read_form_layout
+from extract.form_reader import FormEvidence, read_form_layout
 from extract.forms import FormContent, parse_rows
 from extract.issues import issue
 from extract.metadata import (
@@ -43,6 +44,15 @@ SUPPORTED = (
 )
 DEFAULT_MAX_PAGES = 500
 MAX_PAGES_ENV = "JIXIAO_MAX_PAGES"
+
+
+@dataclass
+class Evidence:
+    """How a file was read, for a person to check (``jixiao inspect``)."""
+
+    family_evidence: list[str] = field(default_factory=list)
+    reader: str | None = None
+    form: FormEvidence | None = None
 
 
 def max_pages() -> int:
@@ -79,8 +89,10 @@ def _error(record: Record, code: str, message: str, page: int | None = None) -> 
     return record
 
 
-def _classified(record: Record, text: str, name: str) -> str:
-    family = families.classify(text)
+def _classified(record: Record, text: str, name: str, evidence: Evidence) -> str:
+    classification = families.classify_document(text)
+    family = classification.family
+    evidence.family_evidence = classification.evidence
     record["document"]["family"] = family
     record["document"]["fiscal_year"] = fiscal_year_from_text(
         text[:OPENING_CHARS]
@@ -116,18 +128,21 @@ def _fallback(record: Record, name: str, why: str) -> None:
 
 
 def _form_from_layouts(
-    record: Record, layouts: list[PageLayout], name: str
+    record: Record, layouts: list[PageLayout], name: str, evidence: Evidence
 ) -> FormContent | None:
     """Given a form's pages as words, return it read by header vocabulary, else None.
 
     An indicator table without ruling lines gets an info issue: its columns were rebuilt
     from how the words align.
     """
-    form, evidence = read_form_layout(layouts)
+    form, found = read_form_layout(layouts)
+    evidence.form = found
     if not form.indicators:
         return None
-    table = evidence.indicators
+    table = found.indicators
+    evidence.reader = "page words and ruling lines (header vocabulary)"
     if table is not None and not all(header.ruled for header in table.headers):
+        evidence.reader += "; columns rebuilt from alignment (no ruling lines)"
         record["issues"].append(
             issue(
                 "info",
@@ -166,12 +181,18 @@ def _full_text(content: PdfContent, data: bytes, text: str) -> str:
     return "\f".join(read_texts(data)) if content.cell_text_pages else text
 
 
-def _pdf_form(record: Record, content: PdfContent, data: bytes, name: str) -> Record:
+def _pdf_form(
+    record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
+) -> Record:
     fiscal_year = record["document"]["fiscal_year"]
     text = "\f".join(content.texts)
-    form = _form_from_layouts(record, content.layouts, name) or parse_rows(content.rows)
+    form = _form_from_layouts(record, content.layouts, name, evidence)
+    if form is None:
+        form = parse_rows(content.rows)
+        evidence.reader = "ruled table cells (pdfplumber find_tables)"
     if not form.indicators and content.borderless:
         form = _borderless_form(record, content, text, name)
+        evidence.reader = "tables rebuilt from character positions"
     if not form.indicators:
         text = _full_text(content, data, text)
         why = "no ruled table found" if not content.rows else "no indicator table among its tables"
@@ -179,22 +200,27 @@ def _pdf_form(record: Record, content: PdfContent, data: bytes, name: str) -> Re
         if fallback.indicators:
             _fallback(record, name, why)
             form = fallback
+            evidence.reader = "text in reading order (numbers anchor the rows)"
     fill_form_record(record, form, fiscal_year, name)
     record["totals"]["grade"] = grade_from_text(text)
     return record
 
 
-def _pdf_report(record: Record, content: PdfContent, data: bytes, name: str) -> Record:
+def _pdf_report(
+    record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
+) -> Record:
     fiscal_year = record["document"]["fiscal_year"]
     text = "\f".join(content.texts)
     report = parse_report_rows(content.rows, text, name)
+    evidence.reader = "ruled table cells (pdfplumber find_tables) and sentences"
     if not report.form.indicators and not report.found_budget_table:
+        evidence.reader = "text in reading order (numbers anchor the rows)"
         _fallback(record, name, "no ruled budget or indicator table found")
         report = parse_report_text(_full_text(content, data, text), name)
     return fill_report_record(record, report, fiscal_year, name)
 
 
-def _extract_pdf(record: Record, data: bytes, name: str) -> Record:
+def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:
     try:
         content = read_pdf(data, name, max_pages())
     except PdfReadError as exc:
@@ -208,37 +234,45 @@ def _extract_pdf(record: Record, data: bytes, name: str) -> Record:
             "expected a PDF with text (OCR it first)",
             1 if content.pages else None,
         )
-    family = _classified(record, "\n".join(content.texts), name)
+    family = _classified(record, "\n".join(content.texts), name, evidence)
     if family == families.SELF_EVALUATION_FORM:
-        return _pdf_form(record, content, data, name)
+        return _pdf_form(record, content, data, name, evidence)
     if family == families.EVALUATION_REPORT:
-        return _pdf_report(record, content, data, name)
+        return _pdf_report(record, content, data, name, evidence)
     if family == families.SELF_EVALUATION_REPORT:
+        evidence.reader = "sentences (budget figures by phrase)"
         fiscal_year = record["document"]["fiscal_year"]
         text = _full_text(content, data, "\f".join(content.texts))
         return fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
     return record
 
 
-def _extract_text(record: Record, data: bytes, name: str) -> Record:
+def _extract_text(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:
     text = decode_text(data)
     if not text.strip():
         return _error(
             record, codes.EMPTY_FILE, f"{name}: the text file holds only blanks; expected text"
         )
     record["source"]["pages"] = split_lines(text)[-1].page
-    family = _classified(record, text, name)
+    family = _classified(record, text, name, evidence)
     fiscal_year = record["document"]["fiscal_year"]
     if family == families.SELF_EVALUATION_FORM:
         form = None
         if is_layout_text(text):
-            form = _form_from_layouts(record, layouts_of_text(text), name)
-        fill_form_record(record, form or parse_text(text), fiscal_year, name)
+            form = _form_from_layouts(record, layouts_of_text(text), name, evidence)
+            if evidence.reader:
+                evidence.reader = "layout-preserving text: " + evidence.reader
+        if form is None:
+            form = parse_text(text)
+            evidence.reader = "text in reading order (numbers anchor the rows)"
+        fill_form_record(record, form, fiscal_year, name)
         record["totals"]["grade"] = grade_from_text(text)
         return record
     if family == families.EVALUATION_REPORT:
+        evidence.reader = "text in reading order (numbers anchor the rows)"
         return fill_report_record(record, parse_report_text(text, name), fiscal_year, name)
     if family == families.SELF_EVALUATION_REPORT:
+        evidence.reader = "sentences (budget figures by phrase)"
         return fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
     return record
 
@@ -248,7 +282,17 @@ def extract_file(path: str | Path) -> Record:
 
     Never raises for bad input: problems become issues (see ``extract.issues``).
     """
-    file = Path(path)
+    return extract_with_evidence(path)[0]
+
+
+def extract_with_evidence(path: str | Path) -> tuple[Record, Evidence]:
+    """Given a ``.pdf`` or ``.txt`` path, return its record and how it was read."""
+    evidence = Evidence()
+    return _extract(Path(path), evidence), evidence
+
+
+def _extract(path: Path, evidence: Evidence) -> Record:
+    file = path
     name = file.name
     try:
         data = file.read_bytes()
@@ -268,9 +312,9 @@ def extract_file(path: str | Path) -> Record:
             f"{name}: the file is empty (0 bytes); expected a PDF or a text layer",
         )
     if media_type == PDF:
-        return _extract_pdf(record, data, name)
+        return _extract_pdf(record, data, name, evidence)
     if media_type == TEXT and file.suffix.lower() != ".pdf":
-        return _extract_text(record, data, name)
+        return _extract_text(record, data, name, evidence)
     return _error(
         record,
         codes.NOT_A_PDF,

@@ -1,4 +1,4 @@
-"""The ``jixiao`` command line: samples, extract, accuracy, run, sql."""
+"""The ``jixiao`` command line: samples, extract, inspect, accuracy, run, sql."""
 
 from __future__ import annotations
 
@@ -29,6 +29,22 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     for name in args.files:
         record = extract_file(Path(name))
         print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from extract.inspect_file import format_inspection, inspect_file
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        print(f"jixiao inspect: no such file: {', '.join(missing)}", file=sys.stderr)
+        return USAGE_ERROR
+    for index, name in enumerate(args.files):
+        report = inspect_file(Path(name))
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False), flush=True)
+        else:
+            print(("\n" if index else "") + format_inspection(report), flush=True)
     return 0
 
 
@@ -108,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("files", nargs="+", metavar="FILE")
     extract.set_defaults(func=_cmd_extract)
 
+    inspect = sub.add_parser(
+        "inspect",
+        help="show what was recognised in a file: family, tables, header mapping, gaps, issues",
+    )
+    inspect.add_argument("files", nargs="+", metavar="FILE")
+    inspect.add_argument("--json", action="store_true", help="one JSON object per file")
+    inspect.set_defaults(func=_cmd_inspect)
     accuracy = sub.add_parser(
         "accuracy",
         help="extract every document with a *.truth.json beside it under DIR and print "
