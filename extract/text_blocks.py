@@ -48,7 +48,7 @@ from extract.vocabulary import (
     is_group_header,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # text_layer imports this module
     from extract.text_layer import Line
 
 _SENTENCE_MARKS = "，。；;,"
@@ -542,18 +542,32 @@ def _adds_up(content: FormContent) -> bool:
     return content.total_score is None or abs(score - content.total_score) < 0.005
 
 
-def fill_from_blocks(content: FormContent, blocks: FormContent) -> FormContent:
+def is_block_layout(lines: list[Line]) -> bool:
+    """Given the lines, return True when the text layer prints one block per cell: (nearly)
+    every line holding a number holds nothing else."""
+    alone = mixed = 0
+    for line in lines:
+        pieces = line.text.split()
+        if any(is_number(piece) for piece in pieces):
+            alone, mixed = (alone + 1, mixed) if len(pieces) == 1 else (alone, mixed + 1)
+    return alone >= 10 and mixed <= 0.1 * (alone + mixed)
+
+
+def fill_from_blocks(content: FormContent, blocks: FormContent, block_layout: bool) -> FormContent:
     """Given the line reader's and the block reader's readings, return the better of each part.
 
-    The line reader's parts stand unless they are missing or do not add up and the block
-    reader's do.
+    The block reader's parts are taken when they are whole (budget figures all there, leaves
+    adding up to the totals) and either the text prints one block per cell or the line
+    reader's parts are missing or do not add up.
     """
-    if not content.department:
+    if blocks.department and (block_layout or not content.department):
         content.department = blocks.department
-    if not _complete_budget(content.budget_lines) and _complete_budget(blocks.budget_lines):
+    if _complete_budget(blocks.budget_lines) and (
+        block_layout or not _complete_budget(content.budget_lines)
+    ):
         content.budget_lines = blocks.budget_lines
         content.found_budget_table = True
-    if not _adds_up(content) and _adds_up(blocks) and blocks.total_score is not None:
+    if (block_layout or not _adds_up(content)) and _adds_up(blocks):
         content.indicators = blocks.indicators
         content.found_indicator_table = True
         content.total_points = blocks.total_points

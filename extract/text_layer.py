@@ -32,7 +32,7 @@ from extract.normalize import (
     parse_number,
 )
 from extract.record import BudgetLine, Indicator
-from extract.text_blocks import fill_from_blocks, parse_blocks
+from extract.text_blocks import fill_from_blocks, is_block_layout, parse_blocks
 
 _HEADER = re.compile(
     r"一级指标分值二级指标分值三级指标分值.*?(?:得分/?自评分|自评分|得分)"
@@ -367,4 +367,4 @@ def parse_text(text: str) -> FormContent:
         content.found_budget_table = True
         content.budget_lines = budget
     read_indicators(lines, content)
-    return fill_from_blocks(content, parse_blocks(lines))
+    return fill_from_blocks(content, parse_blocks(lines), is_block_layout(lines))
