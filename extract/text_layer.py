@@ -12,6 +12,11 @@ follows the last full stop.
 Pages are separated by form feeds, or (when the text has none) by two or more blank
 lines. Target and actual values (年度指标值, 实际完成指标值) are only filled when they can be
 told apart (two values per line); otherwise they stay ``None``.
+
+A text layer that prints one block per cell, out of reading order, is read by
+``extract.text_blocks`` instead (by what its cells are and what adds up); its parts replace
+this reader's when they are whole and the text is laid out in blocks, or this reader's parts
+are missing or do not add up.
 """
 
 from __future__ import annotations
