@@ -96,7 +96,15 @@ def _header_cells(
     words = list(line.words)
     for other in near:
         if any(is_number(word.text.rstrip("%")) for word in other.words):
-            continue  # a row of figures is data, not a wrapped header
+            # a row of figures is data, but a header word printed on it (a garbled text
+            # layer puts 二级指标 beside a level's points) still names its column
+            words.extend(
+                word
+                for word in other.words
+                if classify(word.text) is not None
+                and not any(w.x0 < word.x1 and word.x0 < w.x1 for w in line.words)
+            )
+            continue
         words.extend(
             word
             for word in other.words
@@ -111,8 +119,15 @@ def _header_cells(
         text = "".join(w.text for w in ordered)
         found = classify(text)
         if found is None:
-            unmapped.extend(w.text for w in on_line)
-            continue
+            # words of other cells garbled into one stack: a word that names a field on
+            # its own is still a cell
+            alone = [(w, f) for w in stack if (f := classify(w.text)) is not None]
+            if len(alone) == 1:
+                (word, found), stack, text = alone[0], [alone[0][0]], alone[0][0].text
+                unmapped.extend(w.text for w in on_line if w is not word)
+            else:
+                unmapped.extend(w.text for w in on_line)
+                continue
         used.extend(stack)
         box = Word(
             text,

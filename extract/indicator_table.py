@@ -48,6 +48,7 @@ RULE_PENALTY = 20.0  # cost of a grouping that contradicts a horizontal rule
 SUM_TOLERANCE = 0.011
 LIST_START = re.compile(r"^(?:\(?[0-9]{1,2}[.、)）]|[（(][一二三四五六七八九十]{1,3}[)）])")
 FULL_LINE = 0.75  # share of the column's widest line a line must fill to wrap onto the next
+FRAGMENT_LINES = 3.5  # line heights a name's wrapped part may stand from the rest
 ALIGNMENTS: tuple[str, ...] = ("centre", "top", "bottom")
 
 
@@ -429,25 +430,35 @@ def _labels(
         body = [w for line in section.lines for w in line.words]
         header_words = set(section.header.words)
         header_line = [
-            w for w in section.above if w not in header_words and column.holds(w) and not _number(w)
+            w
+            for w in section.above
+            if w not in header_words
+            and column.holds(w)
+            and not _number(w)
+            and indicator_field(w.text) is None
         ]
-        words = [w for w in body if column.holds(w)] + header_line
+        words = [
+            w for w in body if column.holds(w) and indicator_field(w.text) is None
+        ] + header_line
         numbers = _figures(
             [w for w in body + section.above if points is not None and points.holds(w)]
         )
         x = (column.x0 + column.x1) / 2
+        found: list[list] = []  # [text, top, bottom, value]
         for block in _blocks(words, rules_of.get(section.page, []), x):
             text = join_fragments(line.text.replace(" ", "") for line in block)
             top, bottom = block[0].top, block[-1].bottom
             height = median(w.height for line in block for w in line.words)
             near = [(w, v) for w, v in numbers if top - height <= w.middle <= bottom + height]
-            value = None
+            value = figure = None
             if near:
                 middle = (top + bottom) / 2
-                value = min(near, key=lambda pair: abs(pair[0].middle - middle))[1]
+                figure, value = min(near, key=lambda pair: abs(pair[0].middle - middle))
+            found.append([text, top, bottom, value, height, figure])
+        for text, top, bottom, value, _, _ in _joined_fragments(found):
             labels.append(
                 Label(
-                    strip_enumerator(text),
+                    strip_enumerator(text) or text,
                     section.virtual(top),
                     section.virtual(bottom),
                     section.page,
@@ -467,6 +478,41 @@ def _labels(
             continue
         merged.append(label)
     return merged
+
+
+def _joined_fragments(found: list[list]) -> list[list]:
+    """Given a column's name blocks ``[text, top, bottom, points, height, figure]``, return
+    them with blocks beside the same figure joined, and every block without points joined
+    to the nearest one with points when the column's names carry points (a wrapped name
+    split around its rows in a text layer)."""
+    out: list[list] = []
+    for block in found:  # two blocks beside the same figure are one wrapped name
+        if out and block[5] is not None and out[-1][5] is block[5]:
+            out[-1][0] += block[0]
+            out[-1][2] = block[2]
+            continue
+        out.append(list(block))
+    if sum(block[3] is not None for block in out) * 2 < len(out):
+        return out
+    index = 0
+    while index < len(out):
+        block = out[index]
+        if block[3] is not None:
+            index += 1
+            continue
+        reach = FRAGMENT_LINES * block[4]
+        after = out[index + 1] if index + 1 < len(out) else None
+        before = out[index - 1] if index else None
+        if after is not None and after[3] is not None and after[1] - block[2] <= reach:
+            after[0], after[1] = block[0] + after[0], block[1]
+            del out[index]
+            continue
+        if before is not None and before[3] is not None and block[1] - before[2] <= reach:
+            before[0], before[2] = before[0] + block[0], block[2]
+            del out[index]
+            continue
+        index += 1
+    return out
 
 
 def _evidence(
