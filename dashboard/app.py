@@ -14,8 +14,8 @@ from dashboard import ui
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
-# no page_icon: a Material icon or an emoji favicon would be fetched from the internet
-st.set_page_config(page_title="绩效评价数据看板", layout="wide")
+# a favicon drawn here: a Material icon or an emoji favicon would be fetched from the internet
+st.set_page_config(page_title="绩效评价数据看板", page_icon=ui.favicon(), layout="wide")
 
 page = st.navigation(
     [
