@@ -45,6 +45,7 @@ from extract.vocabulary import (
 BLOCK_GAP = 0.5  # share of a line height: a larger blank between lines starts a new block
 SUM_PENALTY = 3.0  # cost (in row heights) of a group whose points do not add up
 RULE_PENALTY = 20.0  # cost of a grouping that contradicts a horizontal rule
+NEST_PENALTY = 1.5  # cost of a group that ends inside a group of the level below
 SUM_TOLERANCE = 0.011
 LIST_START = re.compile(r"^(?:\(?[0-9]{1,2}[.、)）]|[（(][一二三四五六七八九十]{1,3}[)）])")
 FULL_LINE = 0.75  # share of the column's widest line a line must fill to wrap onto the next
@@ -534,7 +535,11 @@ def _evidence(
 
 
 def _group(
-    leaves: list[Leaf], labels: list[Label], evidence: list[bool | None], alignment: str
+    leaves: list[Leaf],
+    labels: list[Label],
+    evidence: list[bool | None],
+    nested: list[bool],
+    alignment: str,
 ) -> tuple[float, list[int]]:
     """Split leaves into one consecutive group per label; return the cost and each leaf's label."""
     n, k = len(leaves), len(labels)
@@ -564,6 +569,8 @@ def _group(
         total += RULE_PENALTY * (bad_inside[last] - bad_inside[first])
         if last + 1 < n and evidence[last] is False:
             total += RULE_PENALTY
+        if last + 1 < n and nested[last]:
+            total += NEST_PENALTY
         return total
 
     inf = float("inf")
@@ -614,7 +621,8 @@ def read_indicator_table(layouts: Sequence[PageLayout]) -> IndicatorTable | None
     names: dict[str, list[str | None]] = {}
     points: dict[str, list[float | None]] = {}
     alignments: dict[int, str] = {}
-    for role in depth_roles:
+    deeper: list[int] | None = None  # the groups of the level below, once read
+    for role in sorted(depth_roles, reverse=True):  # deepest level first: groups nest
         labels = _labels(sections, role, f"{role}_points", rules_of)
         if not labels:
             continue
@@ -626,12 +634,15 @@ def read_indicator_table(layouts: Sequence[PageLayout]) -> IndicatorTable | None
         assert column is not None
         leaf_x = (leaf_column.x0 + leaf_column.x1) / 2 if leaf_column else column.x1
         evidence = _evidence(leaves, (column.x0 + column.x1) / 2, leaf_x, rules_of)
+        # a group rarely ends inside a group of the level below
+        nested = [deeper is not None and deeper[i] == deeper[i + 1] for i in range(len(leaves) - 1)]
         usable = labels[: len(leaves)]
         if len(usable) < len(labels):
             notes.append(f"{role}: {len(labels) - len(usable)} name(s) more than rows; dropped")
-        results = {a: _group(leaves, usable, evidence, a) for a in ALIGNMENTS}
+        results = {a: _group(leaves, usable, evidence, nested, a) for a in ALIGNMENTS}
         alignment = min(results, key=lambda a: results[a][0])
         owner = results[alignment][1]
+        deeper = owner
         alignments[int(role.removeprefix("level"))] = alignment
         names[role] = [usable[index].text for index in owner]
         points[role] = [usable[index].points for index in owner]
