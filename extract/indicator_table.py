@@ -47,6 +47,7 @@ SUM_PENALTY = 3.0  # cost (in row heights) of a group whose points do not add up
 RULE_PENALTY = 20.0  # cost of a grouping that contradicts a horizontal rule
 NEST_PENALTY = 1.5  # cost of a group that ends inside a group of the level below
 SUM_TOLERANCE = 0.011
+ORPHAN_ROWS = 0.6  # a name farther than this many row pitches from any figure is a row
 LIST_START = re.compile(r"^(?:\(?[0-9]{1,2}[.、)）]|[（(][一二三四五六七八九十]{1,3}[)）])")
 FULL_LINE = 0.75  # share of the column's widest line a line must fill to wrap onto the next
 FRAGMENT_LINES = 3.5  # line heights a name's wrapped part may stand from the rest
@@ -388,13 +389,26 @@ def _assign_texts(
                 inside[0].words.setdefault(role, []).extend(w for ln in block for w in ln.words)
             else:
                 later.append(block)
+        middles = sorted(leaf.middle for leaf in leaves)
+        gaps = [b - a for a, b in zip(middles, middles[1:], strict=False)]
+        pitch = median(gaps) if gaps else 2 * median(leaf.bottom - leaf.top for leaf in leaves)
         for block in later:  # text beside no figure: the nearest row, an empty one on a tie
             top, bottom = block[0].top, block[-1].bottom
             nearest = min(
                 leaves,
                 key=lambda leaf: (_distance(leaf.middle, top, bottom), role in leaf.words),
             )
+            far = _distance(nearest.middle, top, bottom) > ORPHAN_ROWS * pitch
+            if role == "leaf" and far and "leaf" in nearest.words:
+                # a row of its own whose figures were not read: kept, without figures, so
+                # the record says so (partly_read) instead of joining it to a neighbour
+                middle = (top + bottom) / 2
+                orphan = Leaf(section, middle, None, None, top=top, bottom=bottom)
+                orphan.words["leaf"] = [w for line in block for w in line.words]
+                leaves.append(orphan)
+                continue
             nearest.words.setdefault(role, []).extend(w for line in block for w in line.words)
+        leaves.sort(key=lambda leaf: leaf.middle)
     for leaf in leaves:
         parts = [w for words in leaf.words.values() for w in words]
         if parts:
@@ -493,8 +507,8 @@ def _joined_fragments(found: list[list]) -> list[list]:
             out[-1][2] = block[2]
             continue
         out.append(list(block))
-    if sum(block[3] is not None for block in out) * 2 < len(out):
-        return out
+    if all(block[3] is None for block in out):
+        return out  # the column's names carry no points: nothing tells fragments apart
     index = 0
     while index < len(out):
         block = out[index]
@@ -504,7 +518,13 @@ def _joined_fragments(found: list[list]) -> list[list]:
         reach = FRAGMENT_LINES * block[4]
         after = out[index + 1] if index + 1 < len(out) else None
         before = out[index - 1] if index else None
-        if after is not None and after[3] is not None and after[1] - block[2] <= reach:
+        numbered = after is not None and LIST_START.match(after[0])  # a name starts there
+        if (
+            after is not None
+            and after[3] is not None
+            and not numbered
+            and after[1] - block[2] <= reach
+        ):
             after[0], after[1] = block[0] + after[0], block[1]
             del out[index]
             continue
