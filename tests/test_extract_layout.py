@@ -13,9 +13,9 @@ from extract.vocabulary import indicator_field, strip_list_numbers
 H = 8.0  # a line's height
 COLUMNS = {  # centre x of each column of a Guangzhou-style indicator table
     "一级指标": 40,
-    "分值1": 80,
+    "分值一": 80,
     "二级指标": 130,
-    "分值2": 180,
+    "分值二": 180,
     "三级指标": 250,
     "分值": 320,
     "得分": 400,
@@ -29,7 +29,7 @@ def word(text: str, x: float, top: float, page: int = 1) -> Word:
 
 
 def header(top: float, page: int = 1) -> list[Word]:
-    names = {"分值1": "分值", "分值2": "分值"}
+    names = {"分值一": "分值", "分值二": "分值"}
     return [word(names.get(key, key), x, top, page) for key, x in COLUMNS.items()]
 
 
@@ -54,26 +54,15 @@ def centred_table(top: float = 100.0) -> list[Word]:
         words += leaf(name, points, score, y)
         y += 20
     middle = top + 30  # rows at +30, +50, +70, +90
-    words += [
-        word("管理", COLUMNS["一级指标"], middle + 20),
-        word("10", COLUMNS["分值1"], middle + 20),
-    ]
-    words += [
-        word("履职", COLUMNS["一级指标"], middle + 60),
-        word("4", COLUMNS["分值1"], middle + 60),
-    ]
-    words += [
-        word("资金", COLUMNS["二级指标"], middle + 10),
-        word("5", COLUMNS["分值2"], middle + 10),
-    ]
-    words += [
-        word("采购", COLUMNS["二级指标"], middle + 40),
-        word("5", COLUMNS["分值2"], middle + 40),
-    ]
-    words += [
-        word("任务", COLUMNS["二级指标"], middle + 60),
-        word("4", COLUMNS["分值2"], middle + 60),
-    ]
+
+    def name(text: str, points: str, column: str, y: float) -> list[Word]:
+        return [word(text, COLUMNS[column], y), word(points, COLUMNS[f"分值{column[0]}"], y)]
+
+    words += name("管理", "10", "一级指标", middle + 20) + name(
+        "履职", "4", "一级指标", middle + 60
+    )
+    words += name("资金", "5", "二级指标", middle + 10) + name("采购", "5", "二级指标", middle + 40)
+    words += name("任务", "4", "二级指标", middle + 60)
     words += [word("总分", COLUMNS["三级指标"], top + 120), word("14", COLUMNS["分值"], top + 120)]
     words += [word("13.5", COLUMNS["得分"], top + 120)]
     return words
@@ -107,9 +96,9 @@ def test_top_aligned_names_are_found_as_top_aligned() -> None:
     words = header(100)
     for index, (name, pts) in enumerate([("甲一", "2"), ("甲二", "3"), ("乙一", "5")]):
         words += leaf(name, pts, pts, 130 + 20 * index)
-    words += [word("资金", COLUMNS["二级指标"], 130), word("5", COLUMNS["分值2"], 130)]
-    words += [word("采购", COLUMNS["二级指标"], 170), word("5", COLUMNS["分值2"], 170)]
-    words += [word("管理", COLUMNS["一级指标"], 130), word("10", COLUMNS["分值1"], 130)]
+    words += [word("资金", COLUMNS["二级指标"], 130), word("5", COLUMNS["分值二"], 130)]
+    words += [word("采购", COLUMNS["二级指标"], 170), word("5", COLUMNS["分值二"], 170)]
+    words += [word("管理", COLUMNS["一级指标"], 130), word("10", COLUMNS["分值一"], 130)]
     table = read_indicator_table([page(words)])
     assert table is not None
     assert [row["level2"] for row in table.indicators] == ["资金", "资金", "采购"]
@@ -119,9 +108,9 @@ def test_top_aligned_names_are_found_as_top_aligned() -> None:
 def test_a_merged_name_printed_again_above_a_repeated_header_continues_its_group() -> None:
     first = header(100)
     first += leaf("甲一", "2", "2", 130) + leaf("甲二", "2", "2", 150)
-    first += [word("管理", COLUMNS["一级指标"], 160), word("6", COLUMNS["分值1"], 160)]
-    first += [word("资金", COLUMNS["二级指标"], 160), word("6", COLUMNS["分值2"], 160)]
-    second = [word("管理", COLUMNS["一级指标"], 30, 2), word("6", COLUMNS["分值1"], 30, 2)]
+    first += [word("管理", COLUMNS["一级指标"], 160), word("6", COLUMNS["分值一"], 160)]
+    first += [word("资金", COLUMNS["二级指标"], 160), word("6", COLUMNS["分值二"], 160)]
+    second = [word("管理", COLUMNS["一级指标"], 30, 2), word("6", COLUMNS["分值一"], 30, 2)]
     second += header(50, 2) + leaf("甲三", "2", "1", 80, 2)
     second += [word("资金", COLUMNS["二级指标"], 50, 2)]  # printed over the repeated header
     rows = levels([page(first), page(second, 2)])
@@ -159,7 +148,7 @@ def test_page_numbers_are_not_read_as_scores() -> None:
 def test_a_level_points_figure_wrapped_after_its_point_is_joined() -> None:
     words = header(100) + leaf("甲一", "25", "25", 130) + leaf("甲二", "25", "20", 150)
     words += [word("管理", COLUMNS["一级指标"], 140)]
-    words += [word("50.", COLUMNS["分值1"], 136), word("00", COLUMNS["分值1"], 144.5)]
+    words += [word("50.", COLUMNS["分值一"], 136), word("00", COLUMNS["分值一"], 144.5)]
     table = read_indicator_table([page(words)])
     assert table is not None
     assert {row["level1_points"] for row in table.indicators} == {50.0}
