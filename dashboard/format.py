@@ -22,7 +22,7 @@ FAMILIES = {
     "self_evaluation_report": "自评报告",
     "unknown": "未识别",
 }
-STATUSES = {"ok": "通过", "warning": "警告", "error": "错误"}
+STATUSES = {"ok": "通过", "warning": "警告", "unchecked": "未校验", "error": "错误"}
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # column → (header, kind); kinds: text, int, year, score, wan (万元), pct (a rate, shown as

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import pandas as pd
 
-STATUSES = ("ok", "warning", "error")
-DEFAULT_STATUSES = ("ok", "warning")  # `error` rows are left out until a user adds them
+# quality_status of the marts; `unchecked` = built without a validation (a plain dbt build)
+STATUSES = ("ok", "warning", "unchecked", "error")
+DEFAULT_STATUSES = ("ok", "warning", "unchecked")  # `error` rows are left out until added
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class Choices:
     jurisdictions: list[str]
     admin_levels: list[str]
     families: list[str]
+    statuses: list[str]
 
 
 def choices(con: duckdb.DuckDBPyConnection) -> Choices:
@@ -147,7 +149,15 @@ def choices(con: duckdb.DuckDBPyConnection) -> Choices:
             "select distinct family from marts.fct_department_year order by 1"
         ).fetchall()
     ]
-    return Choices(years, jurisdictions, levels, families)
+    statuses = [
+        str(r[0])
+        for r in con.execute(
+            "select distinct quality_status from marts.fct_department_year "
+            "order by list_position(?::varchar[], quality_status) nulls last, 1",
+            [list(STATUSES)],
+        ).fetchall()
+    ]
+    return Choices(years, jurisdictions, levels, families, statuses)
 
 
 def excluded_department_years(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -277,9 +287,9 @@ def status_counts(con: duckdb.DuckDBPyConnection, filters: Filters, year: int) -
         from marts.fct_department_year
         where fiscal_year = ? and {cond.sql}
         group by 1
-        order by list_position(['ok', 'warning', 'error'], quality_status)
+        order by list_position(?::varchar[], quality_status) nulls last, 1
         """,
-        [year, *cond.params],
+        [year, *cond.params, list(STATUSES)],
     )
 
 

@@ -118,10 +118,10 @@ def sidebar_filters(choices: queries.Choices) -> queries.Filters:
         picked[name] = tuple(chosen) or None  # nothing chosen = every value
     statuses = sidebar.multiselect(
         "质量状态",
-        list(queries.STATUSES),
-        default=list(queries.DEFAULT_STATUSES),
+        choices.statuses,
+        default=[s for s in choices.statuses if s in queries.DEFAULT_STATUSES],
         format_func=lambda v: fmt.STATUSES.get(v, v),
-        key="statuses",
+        key=f"statuses-{choices.statuses}",
         help="默认排除质量状态为“错误”的记录（未通过严重级别为 error 的检查），加入后才显示。",
     )
     return queries.Filters(

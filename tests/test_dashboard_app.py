@@ -51,6 +51,10 @@ def _shown(value: float | None, scale: int = 1) -> float:
     return math.nan if value is None else round(value * scale, 2)
 
 
+def _statuses(at: AppTest):  # noqa: ANN202 - the sidebar's 质量状态 multiselect
+    return next(m for m in at.sidebar.multiselect if m.label == "质量状态")
+
+
 def _ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -89,7 +93,7 @@ def test_error_rows_are_excluded_by_default_and_shown_as_excluded(app: AppTest) 
     app.switch_page("pages/districts.py").run()
     table = app.dataframe[0].value
     assert table["质量错误数"].sum() == 0
-    app.sidebar.multiselect(key="statuses").set_value(["ok", "warning", "error"]).run()
+    _statuses(app).set_value(["ok", "warning", "error"]).run()
     _ok(app)
     assert app.dataframe[0].value["质量错误数"].sum() == errors[0][0]
     assert not any("已排除" in c.value for c in app.caption)
@@ -97,7 +101,7 @@ def test_error_rows_are_excluded_by_default_and_shown_as_excluded(app: AppTest) 
 
 def test_districts_with_every_status_equal_mart_district_year(app: AppTest) -> None:
     app.switch_page("pages/districts.py").run()
-    app.sidebar.multiselect(key="statuses").set_value(["ok", "warning", "error"]).run()
+    _statuses(app).set_value(["ok", "warning", "error"]).run()
     shown = app.dataframe[0].value
     rows = _marts(
         "select district, fiscal_year, department_count, mean_normalized_score, "

@@ -1,12 +1,15 @@
 """Benchmark: how long each dashboard page takes to render on a city-scale warehouse.
 
-    .venv/bin/python benchmarks/dashboard.py [--warehouse FILE] [--years 10] [--per-year 600]
+    .venv/bin/python benchmarks/dashboard_pages.py [--warehouse FILE] [--years 10] [--per-year 600]
 
 Without ``--warehouse`` it builds one with ``benchmarks/dbt_build.py`` (10 fiscal years ×
 600 departments, generated raw rows, the real ``dbt build``), publishes its serving copy
 (``jixiao/serving.py``, timed) and renders every page with Streamlit's AppTest, which
 runs the page's script with all its queries and builds every element the browser would
 get. Each page renders ``--repeat`` times after one warm-up; the median is printed.
+Then (unless ``--no-browser``) it starts the server and opens every page in Debian's
+headless Chromium: the time from navigation to the page's script run being over, with
+every table drawn (a whole page load: HTML, websocket, script run, rendering).
 Target (issue #11): every page under 2 s. Printed figures, never a timed test.
 """
 
@@ -14,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +34,54 @@ PAGES = {
     "指标分析": "pages/indicators.py",
     "数据质量": "pages/quality.py",
 }
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+
+
+def in_browser(repeat: int) -> float:
+    """Serve the dashboard and time every page in headless Chromium; return the slowest median."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.server import command
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worst = 0.0
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            print(f"{'page':<10}{'median s':>10}{'max s':>8}  (Chromium: whole page load)")
+            for title, script in PAGES.items():
+                path = "" if script.endswith("overview.py") else Path(script).stem
+                timings = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    page.goto(f"{url}/{path}")
+                    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+                    page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=60_000)
+                    page.wait_for_function(
+                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                    )
+                    timings.append(time.perf_counter() - started)
+                worst = max(worst, statistics.median(timings))
+                print(f"{title:<10}{statistics.median(timings):>10.2f}{max(timings):>8.2f}")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return worst
 
 
 def build(years: int, per_year: int) -> Path:
@@ -48,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--per-year", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true", help="AppTest only, no Chromium")
     args = parser.parse_args(argv)
 
     warehouse = args.warehouse or build(args.years, args.per_year)
@@ -88,7 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         worst = max(worst, statistics.median(timings))
         elements = f"{len(app.dataframe)} tables, {len(app.metric)} figures"
         print(f"{title:<10}{statistics.median(timings):>10.2f}{max(timings):>8.2f}  {elements}")
-    print(f"slowest page (median): {worst:.2f} s — target under 2 s")
+    print(f"slowest page (median, AppTest): {worst:.2f} s — target under 2 s")
+    if not args.no_browser:
+        slowest = in_browser(max(1, args.repeat // 2 + 1))
+        print(f"slowest page (median, Chromium): {slowest:.2f} s — target under 2 s")
     return 0
 
 
