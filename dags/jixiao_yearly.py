@@ -46,6 +46,7 @@ MARTS = (
     "mart_district_year",
     "mart_department_trend",
     "mart_unmapped_indicator_labels",
+    "mart_partly_read_submissions",
 )
 MART_ASSETS = [Asset(name=f"jixiao.marts.{name}", uri=f"jixiao://marts/{name}") for name in MARTS]
 
