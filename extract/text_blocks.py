@@ -528,7 +528,7 @@ def _complete_budget(lines: list[BudgetLine]) -> bool:
     )
 
 
-def _adds_up(content: FormContent) -> bool:
+def adds_up(content: FormContent) -> bool:
     """Given a reading, return True when its leaves are whole and add up to its totals."""
     rows = content.indicators
     if not rows or any(
@@ -567,10 +567,15 @@ def fill_from_blocks(content: FormContent, blocks: FormContent, block_layout: bo
     ):
         content.budget_lines = blocks.budget_lines
         content.found_budget_table = True
-    if (block_layout or not _adds_up(content)) and _adds_up(blocks):
-        content.indicators = blocks.indicators
-        content.found_indicator_table = True
-        content.total_points = blocks.total_points
-        content.total_score = blocks.total_score
-        content.total_page = blocks.total_page
+    if (block_layout or not adds_up(content)) and adds_up(blocks):
+        take_indicators(content, blocks)
     return content
+
+
+def take_indicators(content: FormContent, other: FormContent) -> None:
+    """Given two readings, put the other's indicator table and totals into ``content``."""
+    content.indicators = other.indicators
+    content.found_indicator_table = True
+    content.total_points = other.total_points
+    content.total_score = other.total_score
+    content.total_page = other.total_page

@@ -37,7 +37,14 @@ from extract.normalize import (
     parse_number,
 )
 from extract.record import BudgetLine, Indicator
-from extract.text_blocks import fill_from_blocks, is_block_layout, parse_blocks
+from extract.text_blocks import (
+    adds_up,
+    fill_from_blocks,
+    is_block_layout,
+    parse_blocks,
+    take_indicators,
+)
+from extract.text_lines import read_flattened
 
 _HEADER = re.compile(
     r"一级指标分值二级指标分值三级指标分值.*?(?:得分/?自评分|自评分|得分)"
@@ -372,4 +379,17 @@ def parse_text(text: str) -> FormContent:
         content.found_budget_table = True
         content.budget_lines = budget
     read_indicators(lines, content)
-    return fill_from_blocks(content, parse_blocks(lines), is_block_layout(lines))
+    content = fill_from_blocks(content, parse_blocks(lines), is_block_layout(lines))
+    if not adds_up(content):
+        flattened = read_flattened(lines)
+        if flattened is not None and _whole(flattened):
+            take_indicators(content, flattened)
+    return content
+
+
+def _whole(content: FormContent) -> bool:
+    """Given a reading, return True when every leaf has its levels, points and score."""
+    return bool(content.indicators) and all(
+        row["level1"] and row["level2"] and row["points"] is not None and row["score"] is not None
+        for row in content.indicators
+    )
