@@ -62,6 +62,7 @@ bench: install $(DEPLOY_STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/dbt_build.py
 	$(BIN)/python benchmarks/run_year.py --count 600
 	$(BIN)/python benchmarks/run_deployed.py --count 600
+	$(BIN)/python benchmarks/dashboard_pages.py
 	.venv-bench/bin/python benchmarks/dbt_in_airflow.py --variants plain,noop,one_task,two_tasks
 
 lint: install

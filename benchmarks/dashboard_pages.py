@@ -28,11 +28,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
-    "概览": "pages/overview.py",
-    "区县对比": "pages/districts.py",
-    "部门画像": "pages/department.py",
-    "指标分析": "pages/indicators.py",
-    "数据质量": "pages/quality.py",
+    "概览": "views/overview.py",
+    "区县对比": "views/districts.py",
+    "部门画像": "views/department.py",
+    "指标分析": "views/indicators.py",
+    "数据质量": "views/quality.py",
 }
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip

@@ -1,7 +1,7 @@
 """Entry point of the dashboard: ``streamlit run dashboard/app.py`` (``make dashboard``).
 
 Opens the serving copy, draws the sidebar filters, then runs the page the user chose.
-Pages live in ``dashboard/pages/``; queries in ``dashboard/queries.py``.
+Pages live in ``dashboard/views/``; queries in ``dashboard/queries.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import streamlit as st
 
 from dashboard import ui
 
-PAGES = Path(__file__).resolve().parent / "pages"
+# not "pages/": Streamlit would also list that folder's files as pages of their own
+PAGES = Path(__file__).resolve().parent / "views"
 
 # a favicon drawn here: a Material icon or an emoji favicon would be fetched from the internet
 st.set_page_config(page_title="绩效评价数据看板", page_icon=ui.favicon(), layout="wide")

@@ -208,6 +208,7 @@ def table(frame: pd.DataFrame, name: str, *, key: str, empty: str = "没有符�
     shown = fmt.present(frame)
     if shown.empty:
         st.caption(empty)
+        return
     config = {
         fmt.label(column): st.column_config.NumberColumn(format=NUMBER_FORMATS[fmt.kind(column)])
         for column in frame.columns

@@ -49,6 +49,8 @@ def report(summary_path: Path) -> str:
         out.append(f"marts.fct_department_year ({len(relation.fetchall())} rows):")
         out.append(str(con.sql(PREVIEW_SQL)))
     out.append('query it: .venv/bin/jixiao sql "select * from marts.fct_department_year"')
+    if summary.get("serving"):
+        out.append(f"see it: make dashboard (http://localhost:8501; reads {summary['serving']})")
     return "\n".join(out)
 
 

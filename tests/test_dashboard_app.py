@@ -18,11 +18,11 @@ from tests.dashboard_warehouse import demo_build
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PAGES = [
-    "pages/overview.py",
-    "pages/districts.py",
-    "pages/department.py",
-    "pages/indicators.py",
-    "pages/quality.py",
+    "views/overview.py",
+    "views/districts.py",
+    "views/department.py",
+    "views/indicators.py",
+    "views/quality.py",
 ]
 
 
@@ -90,7 +90,7 @@ def test_error_rows_are_excluded_by_default_and_shown_as_excluded(app: AppTest) 
     errors = _marts("select count(*) from marts.fct_department_year where quality_status = 'error'")
     assert errors[0][0] > 0  # the samples plant mistakes that fail error-severity checks
     assert any(f"错误 {errors[0][0]} 条" in c.value for c in app.caption)
-    app.switch_page("pages/districts.py").run()
+    app.switch_page("views/districts.py").run()
     table = app.dataframe[0].value
     assert table["质量错误数"].sum() == 0
     _statuses(app).set_value(["ok", "warning", "error"]).run()
@@ -100,7 +100,7 @@ def test_error_rows_are_excluded_by_default_and_shown_as_excluded(app: AppTest) 
 
 
 def test_districts_with_every_status_equal_mart_district_year(app: AppTest) -> None:
-    app.switch_page("pages/districts.py").run()
+    app.switch_page("views/districts.py").run()
     _statuses(app).set_value(["ok", "warning", "error"]).run()
     shown = app.dataframe[0].value
     rows = _marts(
@@ -117,7 +117,7 @@ def test_districts_with_every_status_equal_mart_district_year(app: AppTest) -> N
 
 
 def test_department_page_shows_the_trend_of_the_chosen_department(app: AppTest) -> None:
-    app.switch_page("pages/department.py").run()
+    app.switch_page("views/department.py").run()
     ((key,),) = _marts(  # the department with the most years, then the first by key
         "select department_key from marts.fct_department_year "
         "group by 1 order by count(*) desc, 1 limit 1"

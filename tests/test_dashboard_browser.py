@@ -38,11 +38,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 PAGES = [  # url path, page header, an element every page of data has
-    ("", "概览", '[data-testid="stMetric"]'),
+    ("quality", "数据质量", '[data-testid="stDataFrame"]'),  # first: a fresh server, deep link
     ("districts", "区县对比", '[data-testid="stDataFrame"]'),
     ("department", "部门画像", '[data-testid="stMetric"]'),
     ("indicators", "指标分析", '[data-testid="stDataFrame"]'),
-    ("quality", "数据质量", '[data-testid="stDataFrame"]'),
+    ("", "概览", '[data-testid="stMetric"]'),
 ]
 LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 
@@ -116,6 +116,8 @@ def test_every_page_in_chromium_and_a_load_while_it_is_open(tmp_path: Path) -> N
                 page.locator(element).first.wait_for(timeout=30_000)
                 page.wait_for_load_state("networkidle")
                 assert page.locator('[data-testid="stException"]').count() == 0, path
+                nav = page.get_by_test_id("stSidebarNav").inner_text()
+                assert [title for _, title, _ in PAGES if title in nav] == [t for _, t, _ in PAGES]
                 assert page.locator('[data-testid="stAlertContentError"]').count() == 0, path
                 page.screenshot(path=shots / f"{path or 'overview'}.png", full_page=True)
 
