@@ -132,6 +132,17 @@ def find_budget(lines: list[Line]) -> list[BudgetLine] | None:
         if start is None:
             return None
         items = [token for token in rest[start].text.split() if not is_number(token)]
+        # a wrapped row label may open the items line (模（万元） 财政拨款 …): the items are
+        # as many as the values of the first row below
+        width = next(
+            (
+                count
+                for other in rest[start + 1 : start + 4]
+                if (count := sum(1 for t in other.text.split() if is_rate(t))) >= len(groups)
+            ),
+            len(items),
+        )
+        items = items[-width:] if width < len(items) else items
         grid: list[BudgetRow] = []
         label: list[str] = []
         for other in rest[start + 1 :]:

@@ -52,7 +52,10 @@ if TYPE_CHECKING:  # text_layer imports this module
 _PAGE_MARK = re.compile(r"第\s*\d+\s*页\s*[,，]?\s*(?:共\s*\d+\s*页)?|-\s*\d+\s*-$")
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SENTENCE_MARKS = "，。；;,:：！!？?"
-_VALUE = re.compile(r"^[≥≤<>=＞＜~约±]*[\d.]+")
+# a target or actual value: a comparison or a number with a short unit (≥85, 30座, ≤12/10万)
+_VALUE = re.compile(r"[≥≤<>=＞＜~约±]+.*|\d[\d.,/]*%?[^\d\s]{0,4}")
+_ENUMERATED = re.compile(r"\(?\d{1,2}[.、)）]\D")
+_GLUED = re.compile(r"(\d+(?:\.\d+)?)(\D.*)")
 _NAME_MAX = 24  # a name fragment is shorter than a sentence
 _TOLERANCE = 1e-6
 
@@ -85,7 +88,6 @@ class _Mention:
     order: float  # printed order: row plus the piece's position
     name: str
     points: float | None
-    depth: int | None = None  # 1 or 2 when the line says (two names side by side)
 
 
 @dataclass
@@ -111,9 +113,14 @@ def _width(text: str) -> float:
     return sum(0.5 if char.isascii() else 1.0 for char in text)
 
 
+def _is_value(text: str) -> bool:
+    """Given a piece, return True when it reads as a target or actual value."""
+    return bool(_VALUE.fullmatch(text)) and not _ENUMERATED.match(text)
+
+
 def _is_name_like(text: str) -> bool:
     """Given a fragment, return True when it can be (part of) a name."""
-    if not text or _width(text) > _NAME_MAX or _VALUE.match(text):
+    if not text or _width(text) > _NAME_MAX or _is_value(text):
         return False
     return not any(mark in text for mark in _SENTENCE_MARKS)
 
@@ -238,14 +245,15 @@ def _leaf_points(pieces: list[_Piece], numbers: list[int]) -> int:
     """
     score = pieces[numbers[-1]].value or 0.0
     for position in reversed(numbers[:-1]):
+        if position and _is_value(pieces[position - 1].text) and pieces[position - 1].value is None:
+            continue  # an actual value after its target
         if (pieces[position].value or 0.0) >= score - _TOLERANCE:
             return position
     return numbers[-2]
 
 
-def _read_level_points(table: _Table) -> _Reading:
-    """Read leaves and level mentions of a table whose levels print their points."""
-    reading = _Reading()
+def _level_pairs(table: _Table) -> dict[tuple[str, float], int]:
+    """Return how often each name is printed just before each number."""
     pairs: dict[tuple[str, float], int] = {}
     for row in table.rows:
         for position in row.numbers():
@@ -253,6 +261,20 @@ def _read_level_points(table: _Table) -> _Reading:
             value = row.pieces[position].value or 0.0
             if _is_name_like(name) and row.pieces[position - 1].value is None:
                 pairs[(name, value)] = pairs.get((name, value), 0) + 1
+    return pairs
+
+
+def _read_level_points(table: _Table) -> _Reading:
+    """Read leaves and level mentions of a table whose levels print their points."""
+    reading = _Reading()
+    pairs = _level_pairs(table)
+    # a score printed against a repeated level name: 1管理效能 45
+    for row in table.rows:
+        for position in reversed(row.numbers()):
+            glued = _GLUED.fullmatch(row.pieces[position - 1].text) if position else None
+            if glued and pairs.get((glued.group(2), row.pieces[position].value or 0.0), 0):
+                row.pieces[position - 1 : position] = _pieces(" ".join(glued.groups()))
+    pairs = _level_pairs(table)
     seen: set[tuple[str, float]] = set()
     for number, row in enumerate(table.rows):
         numbers = row.numbers()
@@ -287,7 +309,8 @@ def _read_level_points(table: _Table) -> _Reading:
             reading.mentions.append(
                 _Mention(number, number + position / 100, name, _value(row, position))
             )
-        start = _previous_number(row, points_at) + 1
+        # a level name's piece may come before the leaf's name: the name is the last piece
+        start = max(_previous_number(row, points_at) + 1, points_at - 1)
         reading.claim(number, *range(start, points_at + 1), kept[-1])
         reading.leaves.append(
             _Leaf(
@@ -348,18 +371,6 @@ def _read_national(table: _Table) -> _Reading:
             )
 
         if len(numbers) < 2:
-            names = [p for p in range(len(row.pieces)) if is_name(p)]
-            names = [p for p in names if p == names[0] + names.index(p)]  # leading run
-            opening = 1 if number in labels else 0
-            if not numbers and names and names[0] == opening:
-                for order, position in enumerate(names):
-                    depth = order + 1 if len(names) == 2 else None
-                    reading.mentions.append(
-                        _Mention(
-                            number, number + position / 100, row.pieces[position].text, None, depth
-                        )
-                    )
-                    reading.claim(number, position)
             continue
         points_at, score_at = numbers[-2], numbers[-1]
         before = list(range(points_at))
@@ -376,11 +387,9 @@ def _read_national(table: _Table) -> _Reading:
             name = ""
         else:
             name = row.pieces[names[-1]].text
-        levels = names[:-1]
-        for order, position in enumerate(levels):
-            depth = order + 1 if len(levels) == 2 else None
+        for position in names[:-1]:
             reading.mentions.append(
-                _Mention(number, number + position / 100, row.pieces[position].text, None, depth)
+                _Mention(number, number + position / 100, row.pieces[position].text, None)
             )
         reading.claim(number, *before, points_at, score_at)
         reading.leaves.append(
@@ -396,19 +405,31 @@ def _read_national(table: _Table) -> _Reading:
     return reading
 
 
-def _fragment(table: _Table, reading: _Reading, number: int) -> tuple[int, str] | None:
-    """Return the first unclaimed piece of a line when it is name-like, else None."""
+def _fragment(
+    table: _Table, reading: _Reading, number: int, last: bool = False
+) -> tuple[int, str] | None:
+    """Return the first unclaimed piece of a line when it is name-like, else None.
+
+    With ``last``, return the last of the name-like pieces that open the line's unclaimed
+    text instead (a leaf's column stands right of the level columns).
+    """
     if not 0 <= number < len(table.rows):
         return None
     row = table.rows[number]
     claimed = reading.claimed.get(number, set())
+    found = None
     for position, piece in enumerate(row.pieces):
         if position in claimed:
+            if found is not None:
+                break
             continue
         if piece.value is None and _is_name_like(piece.text):
-            return position, piece.text
-        return None
-    return None
+            found = position, piece.text
+            if not last:
+                return found
+            continue
+        break
+    return found
 
 
 def _leading_leaf(reading: _Reading, number: int) -> _Leaf | None:
@@ -419,23 +440,33 @@ def _leading_leaf(reading: _Reading, number: int) -> _Leaf | None:
     return None
 
 
-def _take(table: _Table, reading: _Reading, number: int) -> str | None:
-    found = _fragment(table, reading, number)
+def _take(table: _Table, reading: _Reading, number: int, last: bool = False) -> str | None:
+    found = _fragment(table, reading, number, last)
     if found is None:
         return None
     reading.claim(number, found[0])
     return found[1]
 
 
-def _complete_names(table: _Table, reading: _Reading) -> None:
+def _complete_names(table: _Table, reading: _Reading, extend: bool) -> None:
     """Give names printed apart from their figures the fragments around them.
 
     A level's points printed without a name take the name-like pieces just above and below
     (a leaf's name opening the line above or below gives way when the other side has a
     piece too: the level's name is centred on its points). A leaf printed without a name
-    then does the same; a name as wide as the widest goes on with the piece below.
+    then does the same. Where levels print points (so a line of its own is never a level
+    name), a leaf name as wide as the widest goes on with the piece below.
     """
     widest = max((_width(leaf.name) for leaf in reading.leaves), default=0.0)
+    leaf_rows = {leaf.row for leaf in reading.leaves}
+    for mention in reading.mentions:
+        # a level's piece left before a leaf's name on the line above or below
+        for step in (-1, 1):
+            near = mention.row + step
+            found = _fragment(table, reading, near) if near in leaf_rows else None
+            if found is not None and found[0] == 0:
+                reading.claim(near, found[0])
+                mention.name = found[1] + mention.name if step < 0 else mention.name + found[1]
     for mention in reading.mentions:
         if mention.name:
             continue
@@ -455,16 +486,67 @@ def _complete_names(table: _Table, reading: _Reading) -> None:
             parts.append(leaf_below.name)
             leaf_below.name = ""
         mention.name = join_fragments(part for part in parts if part)
+    wrapped: set[int] = set()
     for leaf in reading.leaves:
         if leaf.name:
             continue
-        parts = [_take(table, reading, leaf.row - 1), _take(table, reading, leaf.row + 1)]
+        wrapped.add(leaf.row)
+        parts = [
+            _take(table, reading, leaf.row - 1, last=True),
+            _take(table, reading, leaf.row + 1, last=True),
+        ]
         leaf.name = join_fragments(part for part in parts if part)
     for leaf in reading.leaves:
-        if widest and _width(leaf.name) >= widest - 0.5:
-            below = _take(table, reading, leaf.row + 1)
+        if extend and leaf.row not in wrapped and widest and _width(leaf.name) >= widest - 0.5:
+            below = _take(table, reading, leaf.row + 1, last=True)
             if below:
                 leaf.name += below
+
+
+def _fragment_mentions(table: _Table, reading: _Reading) -> None:
+    """Add the level names printed on lines of their own (national form), in printed order.
+
+    A name as wide as the widest level name goes on with a level name opening the next line.
+    """
+    leaf_rows = {leaf.row for leaf in reading.leaves}
+    # leaves whose reason is printed after their score: its wrapped lines are near them
+    reasons = {
+        leaf.row
+        for leaf in reading.leaves
+        if len(table.rows[leaf.row].pieces) > table.rows[leaf.row].numbers()[-1] + 1
+    }
+    for number, row in enumerate(table.rows):
+        if number in leaf_rows or row.numbers():
+            continue
+        claimed = reading.claimed.get(number, set())
+        names = []
+        for position, piece in enumerate(row.pieces):
+            if position in claimed:
+                continue
+            if not _is_name_like(piece.text):
+                break
+            names.append(position)
+        if len(names) > 1 and any(abs(number - other) <= 2 for other in reasons):
+            names.pop()  # the last piece is the reason's wrapped text
+        for position in names:
+            reading.claim(number, position)
+            text = row.pieces[position].text
+            reading.mentions.append(_Mention(number, number + position / 100, text, None))
+    reading.mentions.sort(key=lambda mention: mention.order)
+    widest = max((_width(mention.name) for mention in reading.mentions), default=0.0)
+    merged: list[_Mention] = []
+    for mention in reading.mentions:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.row == mention.row - 1
+            and _width(previous.name) >= widest - 0.5
+            and mention.order == mention.row
+        ):
+            previous.name += mention.name
+            continue
+        merged.append(mention)
+    reading.mentions = merged
 
 
 def _groups_by_points(
@@ -514,33 +596,39 @@ def _groups_by_position(
     mentions_count = len(mentions)
 
     @cache
-    def best(index: int, start2: int, start1: int, ends2: frozenset[int]) -> tuple[float, tuple]:
+    def best(
+        index: int,
+        start2: int,
+        start1: int,
+        ends2: frozenset[int],
+        ends1: frozenset[int],
+        row2: int,
+    ) -> tuple[float, tuple]:
         if index == mentions_count:
-            if start2 == count and start1 == count:
+            if start2 == count and start1 == count and ends1 <= ends2:
                 return 0.0, ()
             return float("inf"), ()
         mention = mentions[index]
         place = places[index]
         options: list[tuple[float, tuple]] = []
-        skip_cost, skip_path = best(index + 1, start2, start1, ends2)
-        options.append((skip_cost + 1.0, (("skip",),) + skip_path))
-        if mention.depth != 1:
-            for end in _ends(start2, place, count):
-                if start1 < end and start1 > start2:
-                    continue  # a level-2 run crosses a level-1 boundary
-                cost, path = best(index + 1, end, start1, ends2 | {end})
-                middle = (start2 + end - 1) / 2
-                options.append((cost + abs(middle - place), (("2", end),) + path))
-        if mention.depth != 2:
+        skip_cost, skip_path = best(index + 1, start2, start1, ends2, ends1, row2)
+        options.append((skip_cost + 1.0, (("skip",), *skip_path)))
+        for end in _ends(start2, place, count):
+            if start1 < end and start1 > start2:
+                continue  # a level-2 run crosses a level-1 boundary
+            cost, path = best(index + 1, end, start1, ends2 | {end}, ends1, mention.row)
+            middle = (start2 + end - 1) / 2
+            options.append((cost + abs(middle - place), (("2", end), *path)))
+        if row2 != mention.row:  # on one line a level-1 name stands left of a level-2 name
             for end in _ends(start1, place, count):
                 if start1 not in ends2 and start1 != 0:
                     continue
-                cost, path = best(index + 1, start2, end, ends2)
+                cost, path = best(index + 1, start2, end, ends2, ends1 | {end}, row2)
                 middle = (start1 + end - 1) / 2
-                options.append((cost + abs(middle - place), (("1", end),) + path))
+                options.append((cost + abs(middle - place), (("1", end), *path)))
         return min(options, key=lambda option: option[0])
 
-    cost, path = best(0, 0, 0, frozenset())
+    cost, path = best(0, 0, 0, frozenset(), frozenset(), -1)
     if cost == float("inf"):
         return None
     ends2, ends1, names1, names2 = [], [], [], []
@@ -613,7 +701,9 @@ def read_flattened(lines: list[Line]) -> FormContent | None:
     reading = _read_level_points(table) if level_points else _read_national(table)
     if not reading.leaves:
         return None
-    _complete_names(table, reading)
+    _complete_names(table, reading, extend=level_points)
+    if not level_points:
+        _fragment_mentions(table, reading)
     if level_points:
         groups = _groups_by_points(reading.leaves, reading.mentions)
     else:

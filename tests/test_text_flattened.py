@@ -113,4 +113,4 @@ def test_corpus_plain_text_layers(tmp_path: Path) -> None:
     assert total and right / total >= MIN_PLAIN_RECALL
 
 
-MIN_PLAIN_RECALL = 0.45
+MIN_PLAIN_RECALL = 0.62  # 937 of 1450 facts today; raise as the reader improves
