@@ -566,17 +566,16 @@ def quarantined_files(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
 
 
 def partly_read(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Return loaded submissions with an expected part missing or an extraction issue."""
-    cond = where(filters, frozenset({"fiscal_year", "jurisdiction", "family"}))
+    """Return the submissions read only in part (``mart_partly_read_submissions``)."""
+    cond = where(filters, frozenset({"fiscal_year", "family"}))
     return _df(
         con,
         f"""
-        select fiscal_year, department, jurisdiction, family, file_name, missing_parts,
-            issues, budget_line_count, indicator_count, project_count,
-            is_used_for_department_year
-        from quality.submissions_read
-        where (missing_parts is not null or issues is not null) and {cond.sql}
-        order by missing_parts nulls last, fiscal_year desc, department
+        select fiscal_year, department, family, file_name, missing_parts, gap_messages,
+            gap_count, first_page_number
+        from marts.mart_partly_read_submissions
+        where {cond.sql}
+        order by fiscal_year desc, department, file_name
         """,
         cond.params,
     )

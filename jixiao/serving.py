@@ -18,8 +18,7 @@ Schemas of the copy:
 - ``lookup``: the seeds that name things in Chinese (indicator categories, document
   families, grade bands), when present;
 - ``quality``: ``latest_check_results`` (every check of each submission's latest
-  validation), ``quarantined_files`` (with their reasons), ``submissions_read``
-  (what was read of every loaded submission, and which expected parts are missing);
+  validation) and ``quarantined_files`` (with their reasons);
 - ``serving.published``: one row saying when, from which warehouse and which run.
 """
 
@@ -48,14 +47,6 @@ LOOKUPS = {
     "document_families": "staging.document_families",
     "grade_bands": "staging.grade_bands",
 }
-
-# which parts each document family is expected to yield (a missing one = read in part)
-EXPECTED_PARTS = {
-    "self_evaluation_form": ("budget", "indicators", "total_score"),
-    "evaluation_report": ("budget", "indicators", "total_score"),
-    "self_evaluation_report": ("budget",),
-}
-PART_LABELS = {"budget": "预算执行表", "indicators": "绩效指标表", "total_score": "总分"}
 
 
 class NoMartsYet(RuntimeError):
@@ -150,9 +141,6 @@ def _write_copy(warehouse: Path, temporary: Path, run_id: str | None) -> dict[st
         tables["quality.quarantined_files"] = _copy(
             con, "quality.quarantined_files", _quarantined_sql(present)
         )
-        tables["quality.submissions_read"] = _copy(
-            con, "quality.submissions_read", _submissions_read_sql(present)
-        )
         con.execute(
             "create table serving.published as select ?::varchar as run_id, "
             "?::timestamp as published_at, ?::varchar as warehouse",
@@ -216,62 +204,6 @@ def _quarantined_sql(present: set[str]) -> str:
             on submissions.sha256 = issues.sha256 and issues.severity = 'error'
         where submissions.status = 'quarantined'
         group by all
-    """
-
-
-def _submissions_read_sql(present: set[str]) -> str:
-    needed = {"raw.submissions", "raw.budget_lines", "raw.indicator_scores", "raw.projects"}
-    if not needed <= present or "marts.fct_department_year" not in present:
-        return (
-            "select null::varchar as sha256, null::varchar as file_name, "
-            "null::varchar as department, null::varchar as jurisdiction, "
-            "null::integer as fiscal_year, null::varchar as family, "
-            "null::integer as budget_line_count, null::integer as indicator_count, "
-            "null::integer as project_count, null::boolean as has_total_score, "
-            "null::varchar as missing_parts, null::varchar as issues, "
-            "null::boolean as is_used_for_department_year where false"
-        )
-    missing = " || ".join(
-        f"case when family in ({', '.join(_literal(f) for f, parts in EXPECTED_PARTS.items() if part in parts)}) "  # noqa: E501
-        f"and not {flag} then '{PART_LABELS[part]}; ' else '' end"
-        for part, flag in (
-            ("budget", "budget_line_count > 0"),
-            ("indicators", "indicator_count > 0"),
-            ("total_score", "has_total_score"),
-        )
-    )
-    issues = (
-        "(select string_agg(code, ', ' order by line_number) "
-        "from warehouse.raw.extraction_issues as issues "
-        "where issues.sha256 = counted.sha256)"
-    )
-    return f"""
-        with counted as (
-            select
-                submissions.sha256,
-                submissions.file_name,
-                submissions.department,
-                coalesce(submissions.district, '市本级') as jurisdiction,
-                submissions.fiscal_year,
-                submissions.family,
-                (select count(*) from warehouse.raw.budget_lines as lines
-                    where lines.sha256 = submissions.sha256)::integer as budget_line_count,
-                (select count(*) from warehouse.raw.indicator_scores as scores
-                    where scores.sha256 = submissions.sha256)::integer as indicator_count,
-                (select count(*) from warehouse.raw.projects as projects
-                    where projects.sha256 = submissions.sha256)::integer as project_count,
-                submissions.total_score is not null as has_total_score
-            from warehouse.raw.submissions as submissions
-            where submissions.status = 'loaded'
-        )
-        select
-            counted.*,
-            nullif(rtrim({missing}, '; '), '') as missing_parts,
-            {issues} as issues,
-            counted.sha256 in (
-                select sha256 from warehouse.marts.fct_department_year
-            ) as is_used_for_department_year
-        from counted
     """
 
 

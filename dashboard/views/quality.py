@@ -21,8 +21,15 @@ ui.table(
 )
 
 st.subheader("只读取了一部分的提交")
-st.caption("缺少该类文档应有的部分（预算执行表、绩效指标表、总分），或抽取时记录了问题。")
-ui.table(queries.partly_read(ctx.con, ctx.filters), "部分读取的提交", key="partial")
+st.caption(
+    "抽取记录写明有部分内容未能读取（如缺少预算表、总分，或指标行缺名称、分值）。按年度和文档类别筛选。"
+)
+ui.table(
+    queries.partly_read(ctx.con, ctx.filters),
+    "部分读取的提交",
+    key="partial",
+    empty="没有只读取了一部分的提交。",
+)
 
 st.subheader("未映射的指标标签")
 ui.table(
