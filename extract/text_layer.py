@@ -44,7 +44,7 @@ from extract.text_blocks import (
     parse_blocks,
     take_indicators,
 )
-from extract.text_lines import read_flattened
+from extract.text_lines import department_after_label, read_execution_table, read_flattened
 
 _HEADER = re.compile(
     r"一级指标分值二级指标分值三级指标分值.*?(?:得分/?自评分|自评分|得分)"
@@ -391,6 +391,13 @@ def parse_text(text: str) -> FormContent:
         content.budget_lines = budget
     read_indicators(lines, content)
     content = fill_from_blocks(content, parse_blocks(lines), is_block_layout(lines))
+    content.department = content.department or department_after_label(lines)
+    if not content.budget_lines:
+        execution = read_execution_table(lines)
+        if execution is not None:
+            content.found_budget_table = True
+            content.budget_lines = execution.lines
+            content.execution_points, content.execution_score = execution.points, execution.score
     if not adds_up(content):
         flattened = read_flattened(lines)
         if flattened is not None and _whole(flattened):

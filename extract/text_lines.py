@@ -33,17 +33,33 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from extract.forms import FormContent
-from extract.normalize import compact, join_fragments, parse_number
-from extract.record import Indicator
+from extract.normalize import (
+    compact,
+    is_placeholder,
+    is_rate,
+    join_fragments,
+    parse_number,
+    parse_rate,
+)
+from extract.record import BudgetLine, Indicator
 from extract.text_blocks import _solve_levels
 from extract.vocabulary import (
     ACTUAL,
+    ACTUAL_AMOUNT,
+    BUDGET,
+    DEPARTMENT_LABELS,
+    INITIAL_BUDGET,
     LEVEL,
     POINTS,
+    RATE,
+    SCORE,
     TARGET,
     TOTAL_LABELS,
+    budget_measure,
+    dimension_of,
     indicator_field,
     strip_list_numbers,
+    strip_prefix,
 )
 
 if TYPE_CHECKING:  # text_layer imports this module
@@ -717,3 +733,68 @@ def read_flattened(lines: list[Line]) -> FormContent | None:
     content.total_score = table.total_score
     content.total_page = table.total_page
     return content
+
+
+def department_after_label(lines: list[Line]) -> str | None:
+    """Given the lines, return the name printed after a department label on its line."""
+    for line in lines:
+        flat = compact(line.text)
+        label = next((word for word in DEPARTMENT_LABELS if flat.startswith(compact(word))), None)
+        if label is None:
+            continue
+        rest = flat[len(compact(label)) :].lstrip(":")
+        if rest and not any(char.isdigit() for char in rest):
+            return rest
+    return None
+
+
+@dataclass
+class ExecutionTable:
+    """The national form's 年度预算执行情况: its budget lines and the points of 预算执行率."""
+
+    lines: list[BudgetLine]
+    points: float | None = None
+    score: float | None = None
+
+
+def read_execution_table(lines: list[Line]) -> ExecutionTable | None:
+    """Given the lines, return the budget-execution table whose header names its measures.
+
+    The header is a line of measure words (年初预算数 全年预算数 全年执行数 分值 执行率 得分,
+    read by ``budget_measure``); each following line ending in one value per measure is a
+    row, labelled by its last word before the values (a wrapped label column's pieces come
+    first). The first row is the total; its 分值 and 得分 are the points of 预算执行率.
+    """
+    for position, line in enumerate(lines):
+        measures = [budget_measure(token) for token in line.text.split()]
+        known = [measure for measure in measures if measure is not None]
+        if len(known) < 3 or ACTUAL_AMOUNT not in known:
+            continue
+        out = ExecutionTable([])
+        for other in lines[position + 1 : position + 12]:
+            tokens = other.text.split()
+            if len(tokens) <= len(known):
+                continue
+            values, labels = tokens[-len(known) :], tokens[: -len(known)]
+            if not all(is_rate(value) or is_placeholder(value) for value in values):
+                if out.lines:
+                    break
+                continue
+            item = strip_prefix(labels[-1])
+            row = dict(zip(known, values, strict=True))
+            out.lines.append(
+                {
+                    "dimension": dimension_of(None, item),
+                    "item": item,
+                    "budget": parse_number(row.get(BUDGET)),
+                    "actual": parse_number(row.get(ACTUAL_AMOUNT)),
+                    "reported_rate": parse_rate(row.get(RATE)),
+                    "initial_budget": parse_number(row.get(INITIAL_BUDGET)),
+                    "adjustment": None,
+                    "page": other.page,
+                }
+            )
+            if len(out.lines) == 1:
+                out.points, out.score = parse_number(row.get(POINTS)), parse_number(row.get(SCORE))
+        return out if out.lines else None
+    return None
