@@ -36,7 +36,7 @@ if not trend.empty:
 shown = fmt.present(trend)
 left, right = st.columns(2)
 with left:
-    st.subheader("得分与百分位")
+    st.subheader("标准化得分")
     ui.line_chart(shown, "年度", "标准化得分")
 with right:
     st.subheader("执行率（%）")
