@@ -1,8 +1,9 @@
 """Start the dashboard: ``python -m dashboard.server [--port 8501] [--no-docs]`` (make dashboard).
 
-Generates the dbt docs site beside dbt's target (``dbt docs generate --static``, under the
-warehouse lock, so it waits for a running load), then runs Streamlit headless, with no
-usage statistics and no file watcher, over ``dashboard/app.py``.
+Publishes the serving copy if there is none yet (a warehouse built before serving copies
+existed), generates the dbt docs site beside dbt's target (``dbt docs generate --static``;
+both under the warehouse lock, so they wait for a running load), then runs Streamlit
+headless, with no usage statistics and no file watcher, over ``dashboard/app.py``.
 """
 
 from __future__ import annotations
@@ -72,9 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-docs", action="store_true", help="do not generate the dbt docs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if not args.no_docs:
-        from jixiao import settings
+    from jixiao import serving, settings
 
+    # a warehouse built before serving copies existed gets its first one now
+    published = serving.publish_after_run(settings.resolve().warehouse, None, rebuilt=False)
+    log.info("serving copy: %s", published or "none yet (no marts): run make demo or jixiao run")
+    if not args.no_docs:
         try:
             site = generate_dbt_docs(settings.resolve().warehouse)
             if site:
