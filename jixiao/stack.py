@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -190,7 +189,7 @@ class AirflowStack:
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                start_new_session=True,  # its own process group: stop() ends all of it
+                start_new_session=True,  # no terminal signals from the caller; stop() ends it
             )
         self.processes.append(Process(name, popen, log))
 
@@ -272,23 +271,30 @@ class AirflowStack:
         return "\n".join(parts)
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop every component: SIGTERM to its process group, SIGKILL after ``timeout``."""
-        for process in reversed(self.processes):
-            if process.popen.poll() is None:
-                try:
-                    os.killpg(process.popen.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + timeout
-        for process in reversed(self.processes):
+        """Stop every component and every process it started (the api-server's workers
+        start sessions of their own): SIGTERM, then SIGKILL after ``timeout``."""
+        import psutil
+
+        tree: list[psutil.Process] = []
+        for process in self.processes:
             try:
-                process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
+                root = psutil.Process(process.popen.pid)
+                tree += [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
                 pass
-            try:  # whatever is left of the group (task processes, gunicorn workers)
-                os.killpg(process.popen.pid, signal.SIGKILL)
-            except ProcessLookupError:
+        for member in reversed(tree):
+            try:
+                member.terminate()
+            except psutil.NoSuchProcess:
                 pass
+        _, alive = psutil.wait_procs(tree, timeout=timeout)
+        for member in alive:
+            try:
+                member.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(alive, timeout=10)
+        for process in self.processes:
             process.popen.wait(timeout=10)
         if self.executor == "CeleryExecutor":
             self._clean_broker()
