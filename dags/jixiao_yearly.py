@@ -8,8 +8,8 @@ the marts were built (``force_transform`` overrides). Marts are built after the 
 validation, so they carry its quality status.
 
 Wiring only: every step calls a typed function in ``jixiao.pipeline``. Warehouse tasks
-run one at a time (pool, queue JIXIAO_WAREHOUSE_QUEUE); extract tasks pass envelopes to
-load_raw as XComs. A scheduled run for a year not in the inbox yet is skipped at once.
+run one at a time (pool, queue); extract tasks pass envelopes to load_raw as XComs.
+A scheduled run for a year not in the inbox yet is skipped at once.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ BATCH_SIZE = int(os.getenv("JIXIAO_BATCH_SIZE", "25"))
 RETRIES = int(os.getenv("JIXIAO_RETRIES", "2"))
 RETRY_DELAY_SECONDS = int(os.getenv("JIXIAO_RETRY_DELAY_SECONDS", "60"))
 WAREHOUSE_POOL = os.getenv("JIXIAO_WAREHOUSE_POOL", "jixiao_warehouse")
-# Celery: warehouse tasks go to the worker with the DuckDB file
+# Celery queue of the worker holding the warehouse
 WAREHOUSE_QUEUE = os.getenv("JIXIAO_WAREHOUSE_QUEUE", "default")
 # One run per fiscal year: the run for the interval starting 1 January Y processes inbox/Y.
 YEARLY = CronDataIntervalTimetable("@yearly", timezone="UTC")

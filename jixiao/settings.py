@@ -5,7 +5,6 @@ Defaults (the "embedded defaults" of ``make demo``)::
     $JIXIAO_HOME                     ./.jixiao (relative to the working directory)
     ├── airflow/                     AIRFLOW_HOME: airflow.cfg, SQLite metadata DB, logs
     ├── warehouse/jixiao.duckdb      JIXIAO_WAREHOUSE: the DuckDB warehouse
-    ├── records/<sha256>.json        one extraction envelope per submission
     ├── dbt/                         dbt target/ and logs/
     ├── data_docs/                   Great Expectations Data Docs
     └── runs/<run_id>.json           one summary per pipeline run
@@ -30,7 +29,6 @@ class Settings:
 
     home: Path
     warehouse: Path
-    records_dir: Path
     runs_dir: Path
     airflow_home: Path
     dbt_target_dir: Path
@@ -56,7 +54,6 @@ def resolve(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         home=home,
         warehouse=warehouse.expanduser().resolve(),
-        records_dir=Path(env.get("JIXIAO_RECORDS_DIR", home / "records")).resolve(),
         runs_dir=home / "runs",
         airflow_home=Path(env.get("AIRFLOW_HOME", home / "airflow")).resolve(),
         dbt_target_dir=Path(env.get("JIXIAO_DBT_TARGET_DIR", home / "dbt")).resolve(),
