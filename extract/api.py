@@ -18,20 +18,18 @@ from extract import families
 from extract import issues as codes
 from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
 from extract.form_reader import FormEvidence, read_form_layout
-from extract.forms import FormContent, parse_rows
+from extract.forms import FormContent
 from extract.issues import issue
 from extract.metadata import (
-    department_from_text,
     fiscal_year_from_text,
     grade_from_text,
-    unit_count_from_text,
 )
 from extract.narrative import parse_narrative
 from extract.page_words import PageLayout, is_layout_text, layouts_of_text
-from extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_texts
+from extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_tables, read_texts
 from extract.record import Record, empty_record
 from extract.reports import parse_report_rows, parse_report_text
-from extract.text_layer import find_budget, parse_text, split_lines
+from extract.text_layer import parse_text, split_lines
 
 PDF = "application/pdf"
 TEXT = "text/plain"
@@ -154,33 +152,6 @@ def _form_from_layouts(
     return form
 
 
-def _borderless_form(record: Record, content: PdfContent, text: str, name: str) -> FormContent:
-    """Given a PDF without ruled tables, return the form read from its rebuilt tables."""
-    form = parse_rows(content.borderless)
-    lines = split_lines(text)
-    if not form.found_budget_table:
-        budget = find_budget(lines)
-        if budget is not None:
-            form.found_budget_table, form.budget_lines = True, budget
-    if form.department is None:
-        form.department = department_from_text(text)
-        form.unit_count = unit_count_from_text(text)
-    record["issues"].append(
-        issue(
-            "info",
-            codes.BORDERLESS_TABLES,
-            f"{name}: its tables have no ruling lines; cells were rebuilt from the "
-            "characters' positions and the budget table read from the text layer",
-        )
-    )
-    return form
-
-
-def _full_text(content: PdfContent, data: bytes, text: str) -> str:
-    """Given what was read, return the document's full text (re-read when cells stood in)."""
-    return "\f".join(read_texts(data)) if content.cell_text_pages else text
-
-
 def _pdf_form(
     record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
 ) -> Record:
@@ -188,35 +159,27 @@ def _pdf_form(
     text = "\f".join(content.texts)
     form = _form_from_layouts(record, content.layouts, name, evidence)
     if form is None:
-        form = parse_rows(content.rows)
-        evidence.reader = "ruled table cells (pdfplumber find_tables)"
-    if not form.indicators and content.borderless:
-        form = _borderless_form(record, content, text, name)
-        evidence.reader = "tables rebuilt from character positions"
-    if not form.indicators:
-        text = _full_text(content, data, text)
-        why = "no ruled table found" if not content.rows else "no indicator table among its tables"
-        fallback: FormContent = parse_text(text)
+        fallback = parse_text("\f".join(read_texts(data)))
+        form = fallback
         if fallback.indicators:
-            _fallback(record, name, why)
-            form = fallback
+            _fallback(record, name, "no indicator table found among its words")
             evidence.reader = "text in reading order (numbers anchor the rows)"
     fill_form_record(record, form, fiscal_year, name)
     record["totals"]["grade"] = grade_from_text(text)
     return record
 
 
-def _pdf_report(
-    record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
-) -> Record:
+def _pdf_report(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:
     fiscal_year = record["document"]["fiscal_year"]
-    text = "\f".join(content.texts)
-    report = parse_report_rows(content.rows, text, name)
+    tables = read_tables(data, name)
+    text = "\f".join(tables.texts)
+    report = parse_report_rows(tables.rows, text, name)
     evidence.reader = "ruled table cells (pdfplumber find_tables) and sentences"
     if not report.form.indicators and not report.found_budget_table:
         evidence.reader = "text in reading order (numbers anchor the rows)"
         _fallback(record, name, "no ruled budget or indicator table found")
-        report = parse_report_text(_full_text(content, data, text), name)
+        full = "\f".join(read_texts(data)) if tables.cell_text_pages else text
+        report = parse_report_text(full, name)
     return fill_report_record(record, report, fiscal_year, name)
 
 
@@ -238,11 +201,11 @@ def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> 
     if family == families.SELF_EVALUATION_FORM:
         return _pdf_form(record, content, data, name, evidence)
     if family == families.EVALUATION_REPORT:
-        return _pdf_report(record, content, data, name, evidence)
+        return _pdf_report(record, data, name, evidence)
     if family == families.SELF_EVALUATION_REPORT:
         evidence.reader = "sentences (budget figures by phrase)"
         fiscal_year = record["document"]["fiscal_year"]
-        text = _full_text(content, data, "\f".join(content.texts))
+        text = "\f".join(read_texts(data))
         return fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
     return record
 

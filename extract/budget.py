@@ -2,46 +2,27 @@
 
 Both the PDF path and the text-layer path reduce the table to the same grid: one
 dimension and one item per value column, and rows ``(label, values, page)``. Row labels
-are read by keyword (预算 → budget, 执行 → actual, 率 → rate), never by position.
+are read by the shared vocabulary (``extract.vocabulary.budget_measure``), never by position.
 """
 
 from __future__ import annotations
 
 from extract.normalize import compact, join_lines, parse_number, parse_rate
 from extract.record import BudgetLine
+from extract.vocabulary import ACTUAL_AMOUNT, BUDGET, RATE, budget_measure, dimension_of
 
 BudgetRow = tuple[str, list[str | None], int | None]
 """A budget-table row: its printed label, one printed value per item column, its page."""
 
-# Items whose dimension is known when the group headers cannot be matched to columns.
-_ITEM_DIMENSIONS: tuple[tuple[str, str], ...] = (
-    ("财政拨款", "资金来源"),
-    ("其他资金", "资金来源"),
-    ("基本支出", "资金结构"),
-    ("项目支出", "资金结构"),
-    ("本级支出", "预算级次"),
-    ("转移支付", "预算级次"),
-)
-
-
 def dimension_name(group_label: str | None) -> str:
     """Given a group header such as ``按资金来源``, return the dimension ``资金来源``."""
-    label = compact(group_label)
-    return label[1:] if label.startswith("按") and len(label) > 1 else label
+    return dimension_of(group_label, "") if compact(group_label) else ""
 
 
 def row_kind(label: str | None) -> str | None:
     """Given a row label, return ``budget``, ``actual`` or ``rate`` (None when not a data row)."""
-    text = compact(label)
-    if not text:
-        return None
-    if text.endswith("率"):
-        return "rate"
-    if any(word in text for word in ("执行", "支出数", "决算", "完成数", "实际")):
-        return "actual"
-    if "预算" in text:
-        return "budget"
-    return None
+    measure = budget_measure(label)
+    return measure if measure in (BUDGET, ACTUAL_AMOUNT, RATE) else None
 
 
 def assign_dimensions(groups: list[str], items: list[str]) -> list[str]:
@@ -56,8 +37,7 @@ def assign_dimensions(groups: list[str], items: list[str]) -> list[str]:
         return [dimensions[index // width] for index in range(len(items))]
     out = []
     for item in items:
-        found = next((dim for word, dim in _ITEM_DIMENSIONS if word in compact(item)), "")
-        out.append(found)
+        out.append(dimension_of(None, compact(item)))
     return out
 
 

@@ -1,18 +1,16 @@
-"""The self-evaluation form (部门整体支出绩效自评表) read from table rows.
+"""What a form reader returns (``FormContent``), and indicator tables read from ruled cells.
 
-Pipeline: ``rows → department, budget grid, indicator rows → FormContent``. Every part is
-found by its header labels (单位名称, 按资金来源…, 一级指标/分值/…/得分), never by a
-fixed position. Level-1 and level-2 cells merged over their children come back empty;
-they inherit the value above (also across a page break). A header row repeated at the top
-of a continued table only re-reads the column map, so the table stitches itself.
+Forms themselves are read from their words (``extract.form_reader``); third-party reports
+keep reading their ruled indicator tables from pdfplumber's cells here: the header row(s)
+map the columns (一级指标/分值/…/得分, in any order), level cells merged over their
+children come back empty and inherit the value above (also across a page break), and a
+header row repeated at the top of a continued table only re-reads the column map.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.budget import BudgetRow, dimension_name, lines_from_grid, row_kind
-from extract.metadata import unit_count_from_text
 from extract.normalize import clean_text, compact, is_number, join_lines, parse_number
 from extract.pdf_tables import TableRow
 from extract.record import BudgetLine, Indicator
@@ -37,80 +35,6 @@ class FormContent:
     found_budget_table: bool = False
     found_indicator_table: bool = False
     skipped_pages: list[int] = field(default_factory=list)  # data rows no header maps
-
-
-def find_department(rows: list[TableRow]) -> tuple[str | None, int | None]:
-    """Given table rows, return the department beside ``单位名称`` and the ``单位数`` count."""
-    for row in rows:
-        texts = [compact(cell) for cell in row.cells]
-        for index, text in enumerate(texts):
-            if not text.startswith("单位名称"):
-                continue
-            rest = [t for t in texts[index + 1 :] if t]
-            name = text.removeprefix("单位名称").lstrip(":") or next(
-                (t for t in rest if not t.startswith("单位数")), None
-            )
-            count = None
-            for position, other in enumerate(texts):
-                if "单位数" in other:
-                    following = [t for t in texts[position + 1 :] if t]
-                    count = unit_count_from_text(other)
-                    if count is None and following:
-                        count = unit_count_from_text(following[0])
-            return name or None, count
-    return None, None
-
-
-def _is_group_label(cell: str | None) -> bool:
-    text = compact(cell)
-    return text.startswith("按") and 1 < len(text) <= 8
-
-
-def _fill_groups(cells: tuple[str | None, ...]) -> list[str | None]:
-    """Given a group-header row, return each column's group (merged cells take their left's)."""
-    filled: list[str | None] = []
-    current: str | None = None
-    for cell in cells:
-        if cell is not None:
-            current = compact(cell) if _is_group_label(cell) else None
-        filled.append(current)
-    return filled
-
-
-def find_budget(rows: list[TableRow]) -> list[BudgetLine] | None:
-    """Given table rows, return the lines of the budget table (None when there is none)."""
-    for index, row in enumerate(rows):
-        if not any(_is_group_label(cell) for cell in row.cells):
-            continue
-        groups = _fill_groups(row.cells)
-        if index + 1 >= len(rows) or rows[index + 1].table != row.table:
-            continue
-        items_row = rows[index + 1]
-        columns = [
-            col
-            for col, cell in enumerate(items_row.cells)
-            if col < len(groups) and groups[col] and compact(cell) and not is_number(cell)
-        ]
-        if not columns:
-            continue
-        grid: list[BudgetRow] = []
-        for data in rows[index + 2 :]:
-            if data.table != row.table:
-                break
-            labels = [
-                cell for col, cell in enumerate(data.cells) if col not in columns and compact(cell)
-            ]
-            label = next((text for text in labels if row_kind(text)), None)
-            if label is None:
-                break
-            values = [data.cells[col] if col < len(data.cells) else None for col in columns]
-            grid.append((label, values, data.page))
-        if not grid:
-            continue
-        dimensions = [dimension_name(groups[col]) for col in columns]
-        items = [join_lines(items_row.cells[col]) or "" for col in columns]
-        return lines_from_grid(dimensions, items, grid)
-    return None
 
 
 def header_columns(cells: tuple[str | None, ...]) -> dict[str, int] | None:
@@ -243,15 +167,3 @@ def find_indicators(rows: list[TableRow], content: FormContent) -> None:
                 "page": row.page,
             }
         )
-
-
-def parse_rows(rows: list[TableRow]) -> FormContent:
-    """Given the table rows of a self-evaluation form, return what they hold."""
-    content = FormContent()
-    content.department, content.unit_count = find_department(rows)
-    budget = find_budget(rows)
-    if budget is not None:
-        content.found_budget_table = True
-        content.budget_lines = budget
-    find_indicators(rows, content)
-    return content

@@ -1,25 +1,27 @@
-"""Reading a PDF with pdfplumber: each page's text and its ruled tables as rows of cells.
+"""Reading a PDF with pdfplumber: every page as words and rules, and ruled tables on demand.
 
-Tables are found with the ``lines`` strategy (the forms are ruled). A cell covered by a
-merged neighbour comes back as ``None``; wrapped cell text keeps its ``\\n`` (joining is
-the parser's job). Rows of every table on every page are returned in reading order, each
-tagged with its page, so a table continued on the next page reads as one stream of rows.
+``read_pdf`` reads each page once into its words and ruling lines (``extract.page_words``)
+— all that forms and family detection need; a page's text is its words line by line.
+``read_tables`` is the second, costlier pass that only third-party reports take: ruled
+tables found with the ``lines`` strategy, a cell covered by a merged neighbour coming back
+as ``None``, wrapped cell text keeping its ``\\n``, rows of every table in reading order
+tagged with their page. ``read_texts`` gives pdfplumber's own page texts to the prose and
+reading-order readers.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extract import issues as codes
-from extract.borderless import borderless_rows
-from extract.page_words import PageLayout, layout_of_pdf_page
+from extract.page_words import PageLayout, layout_of_pdf_page, lines_of
 from extract.table_row import TableRow
 
-__all__ = ["PdfContent", "PdfReadError", "TableRow", "read_pdf"]
+__all__ = ["PdfContent", "PdfReadError", "PdfTables", "TableRow", "read_pdf", "read_tables"]
 
 TABLE_SETTINGS: dict[str, str] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TEXT_PAGES = 2  # pages whose full text is always extracted (title, department, year)
@@ -27,15 +29,27 @@ TEXT_PAGES = 2  # pages whose full text is always extracted (title, department, 
 
 @dataclass(frozen=True)
 class PdfContent:
-    """A PDF's page count, per-page text, number of characters and table rows."""
+    """A PDF's page count, number of characters, and every page's words and rules."""
 
     pages: int
-    texts: list[str]
     chars: int
+    layouts: list[PageLayout]
+
+    @property
+    def texts(self) -> list[str]:
+        """Return each page's text: its words line by line."""
+        return [
+            "\n".join(line.text for line in lines_of(layout.words)) for layout in self.layouts
+        ]
+
+
+@dataclass(frozen=True)
+class PdfTables:
+    """A PDF's ruled tables as rows, and each page's text (cells stand in past page 2)."""
+
+    texts: list[str]
     rows: list[TableRow]
-    borderless: list[TableRow] = field(default_factory=list)  # rebuilt from char positions
-    cell_text_pages: list[int] = field(default_factory=list)  # text = their tables' cells
-    layouts: list[PageLayout] = field(default_factory=list)  # words and rules of every page
+    cell_text_pages: list[int]
 
 
 class PdfReadError(Exception):
@@ -77,28 +91,24 @@ def _may_hold_ruled_table(page: pdfplumber.page.Page) -> bool:
     return bool(page.lines or page.rects)
 
 
+def _open(data: bytes, name: str) -> pdfplumber.PDF:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for bad files
+        raise _error_for(exc, name, None) from exc
+
+
 def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent:
-    """Given a PDF's bytes, its file name and an optional page limit, return text and rows.
+    """Given a PDF's bytes, its file name and an optional page limit, return its pages.
 
     Raises ``PdfReadError`` (code ``encrypted_pdf``, ``corrupt_pdf`` or
     ``too_many_pages``) when pdfplumber cannot open the file or read one of its pages, or
-    the file has more pages than the limit. Pages without any ruling are not searched for
-    tables (prose pages cost only their text); past the first ``TEXT_PAGES`` pages, a page
-    whose tables were read keeps their cells as its text (``cell_text_pages``) instead of
-    a second layout pass; ``read_texts`` gives the full text when a fallback needs it.
+    the file has more pages than the limit. Pages are closed as they are read, so memory
+    stays flat with the page count.
     """
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for bad files
-        raise _error_for(exc, name, None) from exc
-    texts: list[str] = []
-    rows: list[TableRow] = []
-    borderless: list[TableRow] = []
-    cell_text_pages: list[int] = []
     layouts: list[PageLayout] = []
     chars = 0
-    table_number = 0
-    with pdf:
+    with _open(data, name) as pdf:
         try:
             pages = list(pdf.pages)
         except Exception as exc:  # noqa: BLE001
@@ -113,6 +123,27 @@ def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent
             try:
                 chars += len(page.chars)
                 layouts.append(layout_of_pdf_page(page, number))
+            except Exception as exc:  # noqa: BLE001
+                raise _error_for(exc, name, number) from exc
+            finally:
+                page.close()
+    return PdfContent(len(pages), chars, layouts)
+
+
+def read_tables(data: bytes, name: str) -> PdfTables:
+    """Given a readable PDF's bytes, return its ruled tables as rows, and page texts.
+
+    Pages without any ruling are not searched for tables; past the first ``TEXT_PAGES``
+    pages, a page whose tables were read keeps their cells as its text
+    (``cell_text_pages``) instead of a second layout pass.
+    """
+    texts: list[str] = []
+    rows: list[TableRow] = []
+    cell_text_pages: list[int] = []
+    table_number = 0
+    with _open(data, name) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
                 ruled = _may_hold_ruled_table(page)
                 tables = (
                     sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: t.bbox[1])
@@ -125,13 +156,6 @@ def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent
                     cell_text_pages.append(number)
                 else:
                     texts.append(page.extract_text() or "")
-                if not ruled:
-                    if "一级指" in texts[-1]:
-                        table_number += 1
-                        found = borderless_rows(page, number, table_number)
-                        table_number = max([table_number, *(row.table for row in found)])
-                        borderless.extend(found)
-                    continue
                 for cells_of_table in extracted:
                     table_number += 1
                     rows.extend(TableRow(number, table_number, tuple(c)) for c in cells_of_table)
@@ -139,7 +163,7 @@ def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent
                 raise _error_for(exc, name, number) from exc
             finally:
                 page.close()
-    return PdfContent(len(pages), texts, chars, rows, borderless, cell_text_pages, layouts)
+    return PdfTables(texts, rows, cell_text_pages)
 
 
 def read_texts(data: bytes) -> list[str]:

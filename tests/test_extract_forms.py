@@ -1,8 +1,9 @@
-"""The table-row parser: found by header labels, merged cells filled, pages stitched."""
+"""Indicator tables of ruled cells (third-party reports): found by header labels, merged
+cells filled, pages stitched."""
 
 from __future__ import annotations
 
-from extract.forms import find_budget, find_department, header_columns, parse_rows
+from extract.forms import FormContent, find_indicators, header_columns
 from extract.pdf_tables import TableRow
 
 HEADER = (
@@ -20,6 +21,12 @@ HEADER = (
 
 def _rows(page: int, table: int, *rows: tuple) -> list[TableRow]:
     return [TableRow(page, table, tuple(cells)) for cells in rows]
+
+
+def parse_rows(rows: list[TableRow]) -> FormContent:
+    content = FormContent()
+    find_indicators(rows, content)
+    return content
 
 
 def test_header_columns_follow_labels_not_positions() -> None:
@@ -105,31 +112,3 @@ def test_rows_that_fit_no_header_are_reported() -> None:
     )
     rows += _rows(2, 2, ("结转结余率", "2", "2"))
     assert parse_rows(rows).skipped_pages == [2]
-
-
-def test_budget_grid_by_group_headers_and_row_labels() -> None:
-    rows = _rows(
-        1,
-        1,
-        ("单位名称", "广州市海珠区交通运输局", None, "单位数", "2个"),
-        ("年度部门整体支出规模（万元）", "", "按资金来源", None, "按预算级次", None),
-        (None, None, "财政拨款", "其他资金", "区本级支出", "转移支付"),
-        (None, "全年执行数", "90", "9", "94", "5"),  # rows found by label, not order
-        (None, "全年预算数", "1,000.5", "10", "1,005.5", "5"),
-        (None, "完成率", "8.99%", "0.9", "9.35%", "——"),
-        ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值"),
-    )
-    assert find_department(rows) == ("广州市海珠区交通运输局", 2)
-    lines = find_budget(rows)
-    assert lines is not None
-    got = [
-        (line["dimension"], line["item"], line["budget"], line["actual"], line["reported_rate"])
-        for line in lines
-    ]
-    assert got == [
-        ("资金来源", "财政拨款", 1000.5, 90.0, 0.0899),
-        ("资金来源", "其他资金", 10.0, 9.0, 0.9),
-        ("预算级次", "区本级支出", 1005.5, 94.0, 0.0935),
-        ("预算级次", "转移支付", 5.0, 5.0, None),
-    ]
-    assert find_budget(rows[:1]) is None
