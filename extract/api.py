@@ -205,7 +205,7 @@ def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> 
     if family == families.SELF_EVALUATION_REPORT:
         evidence.reader = "sentences (budget figures by phrase)"
         fiscal_year = record["document"]["fiscal_year"]
-        text = "\f".join(read_texts(data))
+        text = "\f".join(content.texts)
         return fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
     return record
 

@@ -146,6 +146,7 @@ def _coverage_gutter(words: Sequence[Word], left: float, right: float) -> float:
     """Given body words and an interval, return the x in it that the fewest words cross."""
     if right <= left:
         return (left + right) / 2
+    words = [word for word in words if word.x0 < right and word.x1 > left]
     best: list[float] = []
     best_count = None
     x = left
@@ -188,7 +189,7 @@ def find_headers(page: PageLayout, classify: Classifier, is_header: Callable) ->
     they make a header of the wanted table.
     """
     lines = lines_of(page.words)
-    headers: list[Header] = []
+    found: list[tuple[int, list, list[str], list[Word], float, float]] = []
     for index, line in enumerate(lines):
         if not any(classify(word.text) is not None for word in line.words):
             continue
@@ -201,16 +202,20 @@ def find_headers(page: PageLayout, classify: Classifier, is_header: Callable) ->
         cells, unmapped, used = _header_cells(page, line, near, classify)
         if not is_header([(name, level) for _, name, level in cells]):
             continue
-        header = _columns(page, line, cells, unmapped, lines[index + 1 :])
-        header = replace(header, words=tuple(used))
-        if headers and header.top < headers[-1].bottom:  # the same header read from another line
-            kept = headers[-1]
-            if (len(header.columns), len(header.words)) > (len(kept.columns), len(kept.words)):
-                kept = header
-            words = tuple(dict.fromkeys(headers[-1].words + header.words))
-            headers[-1] = replace(kept, words=words, bottom=max(header.bottom, kept.bottom))
+        top = min(line.top, *(word.top for word, _, _ in cells))
+        bottom = max(line.bottom, *(word.bottom for word, _, _ in cells))
+        if found and top < found[-1][5]:  # the same header read from another of its lines
+            kept = found[-1]
+            words = list(dict.fromkeys(kept[3] + used))
+            if (len(cells), len(used)) > (len(kept[1]), len(kept[3])):
+                kept = (index, cells, unmapped, used, top, bottom)
+            found[-1] = (kept[0], kept[1], kept[2], words, kept[4], max(bottom, found[-1][5]))
             continue
-        headers.append(header)
+        found.append((index, cells, unmapped, used, top, bottom))
+    headers = []
+    for index, cells, unmapped, used, _, bottom in found:
+        header = _columns(page, lines[index], cells, unmapped, lines[index + 1 :])
+        headers.append(replace(header, words=tuple(used), bottom=max(header.bottom, bottom)))
     return headers
 
 
