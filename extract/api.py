@@ -169,9 +169,17 @@ def _pdf_form(
     return record
 
 
-def _pdf_report(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:
+def _opens_a_report(first_page: str) -> bool:
+    """Given page 1's text, return True when it reads as a third-party report (whose ruled
+    tables are then read in the same pass as the words)."""
+    return families.classify(first_page) == families.EVALUATION_REPORT
+
+
+def _pdf_report(
+    record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
+) -> Record:
     fiscal_year = record["document"]["fiscal_year"]
-    tables = read_tables(data, name)
+    tables = content.tables or read_tables(data, name)
     text = "\f".join(tables.texts)
     report = parse_report_rows(tables.rows, text, name)
     evidence.reader = "ruled table cells (pdfplumber find_tables) and sentences"
@@ -185,7 +193,7 @@ def _pdf_report(record: Record, data: bytes, name: str, evidence: Evidence) -> R
 
 def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:
     try:
-        content = read_pdf(data, name, max_pages())
+        content = read_pdf(data, name, max_pages(), wants_tables=_opens_a_report)
     except PdfReadError as exc:
         return _error(record, exc.code, exc.message, exc.page)
     record["source"]["pages"] = content.pages
@@ -201,7 +209,7 @@ def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> 
     if family == families.SELF_EVALUATION_FORM:
         return _pdf_form(record, content, data, name, evidence)
     if family == families.EVALUATION_REPORT:
-        return _pdf_report(record, data, name, evidence)
+        return _pdf_report(record, content, data, name, evidence)
     if family == families.SELF_EVALUATION_REPORT:
         evidence.reader = "sentences (budget figures by phrase)"
         fiscal_year = record["document"]["fiscal_year"]

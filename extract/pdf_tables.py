@@ -12,6 +12,7 @@ reading-order readers.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pdfplumber
@@ -28,28 +29,27 @@ TEXT_PAGES = 2  # pages whose full text is always extracted (title, department, 
 
 
 @dataclass(frozen=True)
-class PdfContent:
-    """A PDF's page count, number of characters, and every page's words and rules."""
-
-    pages: int
-    chars: int
-    layouts: list[PageLayout]
-
-    @property
-    def texts(self) -> list[str]:
-        """Return each page's text: its words line by line."""
-        return [
-            "\n".join(line.text for line in lines_of(layout.words)) for layout in self.layouts
-        ]
-
-
-@dataclass(frozen=True)
 class PdfTables:
     """A PDF's ruled tables as rows, and each page's text (cells stand in past page 2)."""
 
     texts: list[str]
     rows: list[TableRow]
     cell_text_pages: list[int]
+
+
+@dataclass(frozen=True)
+class PdfContent:
+    """A PDF's page count, number of characters, and every page's words and rules."""
+
+    pages: int
+    chars: int
+    layouts: list[PageLayout]
+    tables: PdfTables | None = None  # read in the same pass when page 1 opens a report
+
+    @property
+    def texts(self) -> list[str]:
+        """Return each page's text: its words line by line."""
+        return ["\n".join(line.text for line in lines_of(layout.words)) for layout in self.layouts]
 
 
 class PdfReadError(Exception):
@@ -98,15 +98,23 @@ def _open(data: bytes, name: str) -> pdfplumber.PDF:
         raise _error_for(exc, name, None) from exc
 
 
-def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent:
+def read_pdf(
+    data: bytes,
+    name: str,
+    max_pages: int | None = None,
+    wants_tables: Callable[[str], bool] | None = None,
+) -> PdfContent:
     """Given a PDF's bytes, its file name and an optional page limit, return its pages.
 
-    Raises ``PdfReadError`` (code ``encrypted_pdf``, ``corrupt_pdf`` or
-    ``too_many_pages``) when pdfplumber cannot open the file or read one of its pages, or
-    the file has more pages than the limit. Pages are closed as they are read, so memory
-    stays flat with the page count.
+    ``wants_tables`` is asked with page 1's text whether the document needs its ruled
+    tables (a third-party report); if so they are read in the same pass
+    (``PdfContent.tables``). Raises ``PdfReadError`` (code ``encrypted_pdf``,
+    ``corrupt_pdf`` or ``too_many_pages``) when pdfplumber cannot open the file or read one
+    of its pages, or the file has more pages than the limit. Pages are closed as they are
+    read, so memory stays flat with the page count.
     """
     layouts: list[PageLayout] = []
+    collector: _TableCollector | None = None
     chars = 0
     with _open(data, name) as pdf:
         try:
@@ -123,11 +131,43 @@ def read_pdf(data: bytes, name: str, max_pages: int | None = None) -> PdfContent
             try:
                 chars += len(page.chars)
                 layouts.append(layout_of_pdf_page(page, number))
+                if number == 1 and wants_tables is not None:
+                    first = "\n".join(line.text for line in lines_of(layouts[0].words))
+                    collector = _TableCollector() if wants_tables(first) else None
+                if collector is not None:
+                    collector.read(page, number)
             except Exception as exc:  # noqa: BLE001
                 raise _error_for(exc, name, number) from exc
             finally:
                 page.close()
-    return PdfContent(len(pages), chars, layouts)
+    tables = collector.result() if collector is not None else None
+    return PdfContent(len(pages), chars, layouts, tables)
+
+
+class _TableCollector:
+    """Ruled tables and page texts gathered page by page (see ``read_tables``)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.rows: list[TableRow] = []
+        self.cell_text_pages: list[int] = []
+        self.table_number = 0
+
+    def read(self, page: pdfplumber.page.Page, number: int) -> None:
+        ruled = _may_hold_ruled_table(page)
+        tables = sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: t.bbox[1]) if ruled else []
+        extracted = [table.extract() for table in tables]
+        if number > TEXT_PAGES and extracted:
+            self.texts.append(_cells_text(extracted))  # tables hold the page's figures
+            self.cell_text_pages.append(number)
+        else:
+            self.texts.append(page.extract_text() or "")
+        for cells_of_table in extracted:
+            self.table_number += 1
+            self.rows.extend(TableRow(number, self.table_number, tuple(c)) for c in cells_of_table)
+
+    def result(self) -> PdfTables:
+        return PdfTables(self.texts, self.rows, self.cell_text_pages)
 
 
 def read_tables(data: bytes, name: str) -> PdfTables:
@@ -137,33 +177,16 @@ def read_tables(data: bytes, name: str) -> PdfTables:
     pages, a page whose tables were read keeps their cells as its text
     (``cell_text_pages``) instead of a second layout pass.
     """
-    texts: list[str] = []
-    rows: list[TableRow] = []
-    cell_text_pages: list[int] = []
-    table_number = 0
+    collector = _TableCollector()
     with _open(data, name) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                ruled = _may_hold_ruled_table(page)
-                tables = (
-                    sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: t.bbox[1])
-                    if ruled
-                    else []
-                )
-                extracted = [table.extract() for table in tables]
-                if number > TEXT_PAGES and extracted:
-                    texts.append(_cells_text(extracted))  # tables hold the page's figures
-                    cell_text_pages.append(number)
-                else:
-                    texts.append(page.extract_text() or "")
-                for cells_of_table in extracted:
-                    table_number += 1
-                    rows.extend(TableRow(number, table_number, tuple(c)) for c in cells_of_table)
+                collector.read(page, number)
             except Exception as exc:  # noqa: BLE001
                 raise _error_for(exc, name, number) from exc
             finally:
                 page.close()
-    return PdfTables(texts, rows, cell_text_pages)
+    return collector.result()
 
 
 def read_texts(data: bytes) -> list[str]:
