@@ -20,12 +20,20 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extract import issues as codes
 from extract.page_words import PageLayout, layout_of_pdf_page, lines_of
-from extract.table_row import TableRow
 
 __all__ = ["PdfContent", "PdfReadError", "PdfTables", "TableRow", "read_pdf", "read_tables"]
 
 TABLE_SETTINGS: dict[str, str] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TEXT_PAGES = 2  # pages whose full text is always extracted (title, department, year)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a ruled table: its 1-based page, table number in the document, cells."""
+
+    page: int
+    table: int
+    cells: tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
