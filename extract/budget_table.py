@@ -127,6 +127,9 @@ def _measure_columns(page: PageLayout) -> BudgetTable | None:
                 stray = True
         if stray and table.lines:
             break  # a text row (预期目标 …): the table is over
+        figures = [w for w in line.words if w.x1 > first_x - 1 and _is_figure(w)]
+        if len(figures) == len(measures):  # one figure per column: read them in order
+            cells = {column.field: figure for column, figure in zip(measures, figures, strict=True)}
         labels = [w for w in line.words if w.x1 <= first_x + 1 and not is_number(w.text)]
         groups = [w for w in labels if is_group_header(w.text)]
         if groups:

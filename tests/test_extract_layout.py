@@ -239,3 +239,19 @@ def test_layout_text_becomes_words_at_their_columns() -> None:
     assert lines[1].words[1].x0 == text.splitlines()[1].index("10")
     assert is_layout_text("a   b\nc   d\ne\n")
     assert not is_layout_text("一级指标\n分值\n得分\n")
+
+
+def test_a_budget_row_with_one_figure_per_column_is_read_in_order_even_when_shifted() -> None:
+    # a text layer packs the figures left of their headers: order decides, not position
+    columns = {"项目": 60, "年初预算数": 150, "全年预算数": 230, "全年执行数": 310, "分值": 370}
+    words = [word(text, x, 100) for text, x in columns.items()]
+    words.append(word("年度资金总额", 60, 120))
+    words += [
+        word(v, x, 120)
+        for v, x in zip(["100.00", "120.00", "110.00", "10"], (140, 190, 240, 290), strict=True)
+    ]
+    table = read_budget_table([page(words)])
+    assert table is not None
+    line = table.lines[0]
+    assert (line["initial_budget"], line["budget"], line["actual"]) == (100.0, 120.0, 110.0)
+    assert table.execution_points == 10
