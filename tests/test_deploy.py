@@ -4,7 +4,6 @@ and the pipeline's answer to a scheduled run whose year folder is not there yet.
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -54,12 +53,11 @@ def test_admin_password_file_is_written_private(tmp_path: Path) -> None:
     assert deploy.write_admin_password({"AIRFLOW_HOME": str(tmp_path)}) is None
 
 
-@pytest.mark.skipif(os.getuid() == 0, reason="root writes anywhere")
 def test_unwritable_warehouse_folder_is_named(tmp_path: Path) -> None:
-    locked = tmp_path / "warehouse"
-    locked.mkdir(mode=0o500)
-    with pytest.raises(RuntimeError, match="not writable by uid"):
-        deploy.check_writable({"JIXIAO_WAREHOUSE": str(locked / "jixiao.duckdb")})
+    blocker = tmp_path / "data"  # a file where a folder should be: unwritable even for root
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"data/warehouse is not writable by uid"):
+        deploy.check_writable({"JIXIAO_WAREHOUSE": str(blocker / "warehouse" / "j.duckdb")})
 
 
 def test_writable_folders_are_created(tmp_path: Path) -> None:
@@ -84,3 +82,22 @@ def test_scheduled_run_of_a_year_not_there_yet_is_not_arrived(
     with pytest.raises(FileNotFoundError):
         pipeline.plan_run({**params, "inbox": str(tmp_path / "absent")}, "scheduled", 2025)
     assert pipeline.plan_run(params, "scheduled", 2021)["counts"]["discovered"] == 0
+
+
+def test_scheduler_plugin_is_registered_and_creates_the_pool_for_jixiao_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from importlib.metadata import entry_points
+    from types import SimpleNamespace
+
+    from jixiao import airflow_plugin
+
+    plugins = {ep.name: ep.value for ep in entry_points(group="airflow.plugins")}
+    assert plugins.get("jixiao") == "jixiao.airflow_plugin:JixiaoPlugin"
+    assert airflow_plugin in airflow_plugin.JixiaoPlugin.listeners
+    calls = []
+    monkeypatch.setattr(deploy, "ensure_pool", lambda: calls.append(1) or True)
+    airflow_plugin.on_dag_run_running(SimpleNamespace(dag_id="other", run_id="r"), "started")
+    assert calls == []
+    airflow_plugin.on_dag_run_running(SimpleNamespace(dag_id="jixiao_yearly", run_id="r"), "")
+    assert calls == [1]
