@@ -172,7 +172,9 @@ def generate(con: duckdb.DuckDBPyConnection, years: int, per_year: int) -> None:
             'loaded',
             1,
             'benchmark',
-            make_timestamp(fiscal_year + 2, 1, 1, 0, 0, 0) + to_days(version)
+            make_timestamp(fiscal_year + 2, 1, 1, 0, 0, 0) + to_days(version),
+            null,
+            null
         from generated
         """
     )

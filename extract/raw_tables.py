@@ -26,12 +26,14 @@ RAW_DDL: tuple[str, ...] = (
         unit_count      integer,
         total_score     double,
         printed_grade   varchar,
-        budget_execution_points double,  -- national form: 预算执行率 points in the budget table
-        budget_execution_score  double,
         status          varchar not null,   -- loaded | quarantined
         schema_version  integer not null,
         run_id          varchar,
-        loaded_at       timestamp not null
+        loaded_at       timestamp not null,
+        -- national form: the 预算执行率 points and score printed in its budget table
+        -- (last, so a warehouse created before them gets the same column order)
+        budget_execution_points double,
+        budget_execution_score  double
     )
     """,
     # warehouses created before the national template: add its columns in place
