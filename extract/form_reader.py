@@ -7,6 +7,7 @@ and on a layout-preserving text layer (``extract.page_words``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from extract.page_words import PageLayout, Word, lines_of
 from extract.vocabulary import DEPARTMENT_LABELS, SUPERVISOR_LABELS
 
 NEAR = 1.6  # line heights: a value may sit this far below or above its label
+_ANNOTATION = re.compile(r"^\([^)]{1,6}\)")  # 单位名称(盖章): a note on the label, not its value
 
 
 @dataclass
@@ -56,7 +58,7 @@ def _labelled(layouts: Sequence[PageLayout], labels: Sequence[str]) -> tuple[str
             for rank, key in enumerate(keys):
                 if rank in found or not flat.startswith(key):
                     continue
-                rest = flat[len(key) :].lstrip(":")
+                rest = _ANNOTATION.sub("", flat[len(key) :]).lstrip(":")
                 if not rest:
                     beside = _value_beside(page.words, word)
                     rest = compact(beside.text) if beside is not None else ""

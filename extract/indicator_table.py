@@ -290,6 +290,7 @@ def _figures(words: Sequence[Word]) -> list[tuple[Word, float]]:
                 text += following.text
                 skip.add(index + 1)
                 word = Word(text, word.x0, word.x1, word.top, following.bottom, word.page)
+        text = text.removesuffix("分")  # 5分: points printed with their unit
         if is_number(text):
             value = parse_number(text)
             if value is not None:

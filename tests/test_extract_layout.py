@@ -255,3 +255,16 @@ def test_a_budget_row_with_one_figure_per_column_is_read_in_order_even_when_shif
     line = table.lines[0]
     assert (line["initial_budget"], line["budget"], line["actual"]) == (100.0, 120.0, 110.0)
     assert table.execution_points == 10
+
+
+def test_points_printed_with_their_unit_are_figures() -> None:
+    words = header(100) + leaf("甲一", "2分", "1.5分", 130) + leaf("甲二", "3分", "3分", 150)
+    table = read_indicator_table([page(words)])
+    assert table is not None
+    assert [(row["points"], row["score"]) for row in table.indicators] == [(2, 1.5), (3, 3)]
+
+
+def test_a_note_on_the_department_label_is_not_the_department() -> None:
+    words = [word("单位名称(盖章)", 60, 50), word("某市某局", 200, 50)] + centred_table()
+    form, _ = read_form_layout([page(words)])
+    assert form.department == "某市某局"
