@@ -268,3 +268,16 @@ def test_a_note_on_the_department_label_is_not_the_department() -> None:
     words = [word("单位名称(盖章)", 60, 50), word("某市某局", 200, 50)] + centred_table()
     form, _ = read_form_layout([page(words)])
     assert form.department == "某市某局"
+
+
+def test_a_two_level_table_puts_its_leaves_under_level_one() -> None:
+    columns = {"一级指标": 40, "权重(%)": 100, "二级指标": 180, "分值": 260, "自评得分": 330}
+    words = [word(text, x, 100) for text, x in columns.items()]
+    for index, (name, pts, score) in enumerate([("甲", "6", "5"), ("乙", "4", "4")]):
+        top = 130 + 20 * index
+        words += [word(name, 180, top), word(pts, 260, top), word(score, 330, top)]
+    words += [word("产出", 40, 140), word("10", 100, 140)]
+    table = read_indicator_table([page(words)])
+    assert table is not None
+    got = [(r["level1"], r["level1_points"], r["level2"], r["level3"]) for r in table.indicators]
+    assert got == [("产出", 10, None, "甲"), ("产出", 10, None, "乙")]
