@@ -19,7 +19,7 @@ from extract import issues as codes
 from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
 from extract.form_reader import FormEvidence, read_form_layout
 from extract.forms import FormContent
-from extract.issues import issue
+from extract.issues import issue, printable
 from extract.metadata import (
     fiscal_year_from_text,
     grade_from_text,
@@ -59,11 +59,24 @@ def max_pages() -> int:
     return int(value) if value.strip().isdigit() else DEFAULT_MAX_PAGES
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def sniff(data: bytes) -> str:
-    """Given a file's bytes, return its media type: PDF, UTF-8/GB18030 text, or binary."""
+    """Given a file's bytes, return its media type: PDF, UTF-8/GB18030/UTF-16 text, or binary.
+
+    Text with stray NUL bytes is still text (``_extract_text`` says so); binary data is
+    what decodes as none of these.
+    """
     if b"%PDF-" in data[:1024]:
         return PDF
-    if b"\x00" in data[:4096]:
+    if data.startswith(UTF16_BOMS):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            return BINARY
+        return TEXT
+    if data[:4096].count(b"\x00") > 16:  # many NULs early: binary (or BOM-less UTF-16)
         return BINARY
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -75,7 +88,9 @@ def sniff(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """Given the bytes of a text file, return its text (UTF-8, else GB18030)."""
+    """Given the bytes of a text file, return its text (UTF-16 with a BOM, UTF-8, else GB18030)."""
+    if data.startswith(UTF16_BOMS):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -197,6 +212,13 @@ def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> 
     except PdfReadError as exc:
         return _error(record, exc.code, exc.message, exc.page)
     record["source"]["pages"] = content.pages
+    if content.pages == 0:
+        return _error(
+            record,
+            codes.CORRUPT_PDF,
+            f"{name}: no page could be found in the PDF (damaged cross-reference table or "
+            "page tree); expected a complete PDF file (export or download it again)",
+        )
     if content.chars == 0:
         return _error(
             record,
@@ -220,6 +242,16 @@ def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> 
 
 def _extract_text(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:
     text = decode_text(data)
+    if "\x00" in text:
+        first = text.index("\x00")
+        return _error(
+            record,
+            codes.NUL_BYTES,
+            f"{name}: the text layer holds {text.count(chr(0))} NUL byte(s), the first on line "
+            f"{text.count(chr(10), 0, first) + 1}; expected plain text (a binary file or a "
+            "damaged export?)",
+            split_lines(text[:first] + " ")[-1].page,
+        )
     if not text.strip():
         return _error(
             record, codes.EMPTY_FILE, f"{name}: the text file holds only blanks; expected text"
@@ -264,18 +296,18 @@ def extract_with_evidence(path: str | Path) -> tuple[Record, Evidence]:
 
 def _extract(path: Path, evidence: Evidence) -> Record:
     file = path
-    name = file.name
+    name = printable(file.name)  # a name that is not UTF-8 is shown escaped (\\xb2)
     try:
         data = file.read_bytes()
     except OSError as exc:
-        record = empty_record(str(file), "", BINARY)
+        record = empty_record(printable(file), "", BINARY)
         return _error(
             record,
             codes.UNREADABLE_FILE,
             f"{name}: cannot be read ({exc.strerror or exc}); expected a readable file",
         )
     media_type = sniff(data) if data else BINARY
-    record = empty_record(str(file), hashlib.sha256(data).hexdigest(), media_type)
+    record = empty_record(printable(file), hashlib.sha256(data).hexdigest(), media_type)
     if not data:
         return _error(
             record,
@@ -286,6 +318,13 @@ def _extract(path: Path, evidence: Evidence) -> Record:
         return _extract_pdf(record, data, name, evidence)
     if media_type == TEXT and file.suffix.lower() != ".pdf":
         return _extract_text(record, data, name, evidence)
+    if file.suffix.lower() == ".txt":
+        return _error(
+            record,
+            codes.UNDECODABLE_TEXT,
+            f"{name}: a .txt that is neither UTF-8, GB18030 nor UTF-16 text (or holds binary "
+            "data); expected a text layer saved as UTF-8",
+        )
     return _error(
         record,
         codes.NOT_A_PDF,

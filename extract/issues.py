@@ -8,6 +8,8 @@ not read: the warehouse lists those submissions (``marts.mart_partly_read_submis
 
 from __future__ import annotations
 
+import os
+
 from extract.record import Issue
 
 # errors: the file is quarantined
@@ -22,6 +24,11 @@ FAMILY_NOT_SUPPORTED = "family_not_supported"
 MISSING_INDICATOR_TABLE = "missing_indicator_table"
 TOO_MANY_PAGES = "too_many_pages"
 MISSING_BUDGET_FIGURES = "missing_budget_figures"
+RESOURCE_LIMIT = "resource_limit"  # over the per-file time or memory bound (extract/bounded.py)
+OUTSIDE_INBOX = "outside_inbox"  # a symbolic link to a file outside the inbox: never read
+FISCAL_YEAR_MISMATCH = "fiscal_year_mismatch"  # printed year differs from its year folder
+NUL_BYTES = "nul_bytes"  # a text layer holding NUL bytes (a binary or UTF-16 file?)
+UNDECODABLE_TEXT = "undecodable_text"  # a .txt that is neither UTF-8 nor GB18030
 
 # warnings: the values are kept as printed and flagged
 SCORE_EXCEEDS_POINTS = "score_exceeds_points"
@@ -50,6 +57,11 @@ BORDERLESS_TABLES = "borderless_tables"
 def issue(severity: str, code: str, message: str, page: int | None = None) -> Issue:
     """Given a severity, a stable code, a message and an optional page, return an issue entry."""
     return {"severity": severity, "code": code, "message": message, "page": page}
+
+
+def printable(path: str | os.PathLike[str]) -> str:
+    """Given a path, return it as valid UTF-8 text: bytes that are not UTF-8 as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def where(name: str, page: int | None) -> str:

@@ -8,7 +8,7 @@ row. Either every envelope of a call is loaded or none is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from extract.envelope import Envelope, read_envelope
+from extract.issues import FISCAL_YEAR_MISMATCH
 from extract.raw_tables import RAW_DDL
 from extract.record import is_quarantined
 
@@ -38,6 +39,10 @@ class LoadResult:
             "already_present": self.already_present,
             "quarantined_files": self.quarantined_files,
         }
+
+
+def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(warehouse))
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -76,6 +81,36 @@ def _submission_row(envelope: Envelope, loaded_at: datetime) -> dict[str, Any]:
     }
 
 
+def _year_mismatch(envelope: Envelope) -> dict[str, Any] | None:
+    """Given an envelope, return a ``fiscal_year_mismatch`` error when the document's printed
+    fiscal year differs from the year folder it was filed under, else None."""
+    folder_year = envelope["file"].get("year_folder")
+    printed = envelope["record"]["document"].get("fiscal_year")
+    if folder_year is None or printed is None or int(printed) == int(folder_year):
+        return None
+    return {
+        "severity": "error",
+        "code": FISCAL_YEAR_MISMATCH,
+        "message": f"{envelope['file']['path']}: prints fiscal year {printed} but is filed "
+        f"under the {folder_year} folder; not loaded, so it cannot replace {printed}'s data "
+        f"(move it to the {printed} folder, or rerun with --accept-printed-year, "
+        f"JIXIAO_ACCEPT_PRINTED_YEAR=1, to load it as {printed})",
+        "page": 1,
+    }
+
+
+def _without_nul(value: Any) -> Any:
+    """Given a value, return it with NUL characters removed from every string (DuckDB and
+    every reader downstream treat NUL as the end of a string)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def _child_rows(sha256: str, items: list[Any], extra: dict[str, Any] | None = None) -> list[dict]:
     return [
         {"sha256": sha256, "line_number": number, **dict(item), **(extra or {})}
@@ -103,13 +138,30 @@ def load_envelopes(warehouse: Path, envelope_paths: Iterable[Path]) -> LoadResul
     return load_envelope_data(warehouse, [read_envelope(Path(p)) for p in envelope_paths])
 
 
-def load_envelope_data(warehouse: Path, envelopes: list[Envelope]) -> LoadResult:
+def load_envelope_data(
+    warehouse: Path,
+    envelopes: list[Envelope],
+    accept_printed_year: bool = False,
+    connect: Callable[[Path], duckdb.DuckDBPyConnection] | None = None,
+) -> LoadResult:
     """Given the warehouse and envelopes already read (files or XComs), upsert them into
-    ``raw`` in one transaction."""
+    ``raw`` in one transaction.
+
+    A document whose printed fiscal year differs from its year folder is quarantined
+    (``fiscal_year_mismatch``) unless ``accept_printed_year``. No NUL character is stored.
+    ``connect`` opens the warehouse for writing (the pipeline's waits while a reader holds
+    it open, ``jixiao.locking.connect_writable``; default ``duckdb.connect``).
+    """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     result = LoadResult()
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    with duckdb.connect(str(warehouse)) as con:
+    envelopes = [_without_nul(envelope) for envelope in envelopes]
+    if not accept_printed_year:
+        for envelope in envelopes:
+            mismatch = _year_mismatch(envelope)
+            if mismatch is not None:
+                envelope["record"]["issues"].append(mismatch)
+    with (connect or _connect)(warehouse) as con:
         con.execute("begin transaction")
         try:
             ensure_raw_schema(con)

@@ -79,6 +79,8 @@ def _is_encryption_error(exc: BaseException) -> bool:
 
 
 def _error_for(exc: Exception, name: str, page: int | None) -> PdfReadError:
+    if isinstance(exc, MemoryError):
+        raise exc  # over the per-file memory bound (extract/bounded.py), not a damaged file
     if _is_encryption_error(exc):
         return PdfReadError(
             codes.ENCRYPTED_PDF,

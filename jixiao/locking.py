@@ -13,10 +13,14 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+import duckdb
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +73,85 @@ def exclusive_lock(path: Path, what: str, timeout: float | None = None) -> Itera
 def warehouse_lock(warehouse: Path, timeout: float | None = None) -> AbstractContextManager[None]:
     """Hold the warehouse's exclusive lock (``<warehouse>.lock``) for the block."""
     return exclusive_lock(lock_path(warehouse), f"warehouse {warehouse}", timeout)
+
+
+# Readers: DuckDB lets a process that holds the file open read-only (a notebook, a
+# dashboard, `jixiao sql`) block every writer, and the writer fails at once. The tasks
+# that write the warehouse wait for such a reader instead, with backoff, within
+# JIXIAO_LOCK_TIMEOUT_SECONDS, logging who holds it.
+READER_BACKOFF_SECONDS = (0.5, 1.0, 2.0, 5.0, 10.0)
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+T = TypeVar("T")
+
+
+def is_reader_lock_error(error: BaseException | str) -> bool:
+    """Given an exception (or its text), return True when it is DuckDB's file-lock conflict."""
+    return "Could not set lock on file" in str(error)
+
+
+def lock_holder(error: BaseException | str) -> str:
+    """Given DuckDB's lock error, return who holds the file: ``PID 123 (/usr/bin/python)``."""
+    match = _HOLDER.search(str(error))
+    if not match:
+        return "another process"
+    return f"PID {match['pid']} ({match['program']})" + _command_line(int(match["pid"]))
+
+
+def _command_line(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    words = raw.rstrip(b"\0").decode("utf-8", "replace").split("\0")
+    line = " ".join(words)
+    return f": {line[:160]}" if line else ""
+
+
+def wait_for_readers(
+    warehouse: Path, attempt: Callable[[], T], what: str, timeout: float | None = None
+) -> T:
+    """Given the warehouse and a write ``attempt``, return its result, retrying while a
+    reader holds the file open (DuckDB's ``Could not set lock on file``).
+
+    Waits with backoff up to ``timeout`` (default ``$JIXIAO_LOCK_TIMEOUT_SECONDS``), logging
+    the holder's PID and command line each time; then raises ``WarehouseBusy`` naming it
+    and where readers should read instead (the serving copy).
+    """
+    if timeout is None:
+        timeout = float(os.environ.get("JIXIAO_LOCK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    deadline = time.monotonic() + timeout
+    tries = 0
+    while True:
+        try:
+            return attempt()
+        except Exception as exc:
+            if not is_reader_lock_error(exc):
+                raise
+            holder = lock_holder(exc)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WarehouseBusy(
+                    f"{what}: the warehouse {warehouse} stayed open in {holder} for more than "
+                    f"{timeout:.0f} s (JIXIAO_LOCK_TIMEOUT_SECONDS); a reader that stays open "
+                    "blocks every load: close it, or read the serving copy "
+                    f"{warehouse.parent / 'serving' / warehouse.name} instead"
+                ) from exc
+            pause = min(READER_BACKOFF_SECONDS[min(tries, len(READER_BACKOFF_SECONDS) - 1)], left)
+            log.warning(
+                "%s: the warehouse %s is open in %s (a reader?); waiting %.1f s, at most %.0f s "
+                "more (JIXIAO_LOCK_TIMEOUT_SECONDS)",
+                what,
+                warehouse,
+                holder,
+                pause,
+                left,
+            )
+            tries += 1
+            time.sleep(pause)
+
+
+def connect_writable(warehouse: Path, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Given the warehouse, return a writable connection, waiting while readers hold it."""
+    return wait_for_readers(
+        warehouse, lambda: duckdb.connect(str(warehouse)), f"open {warehouse.name}", timeout
+    )

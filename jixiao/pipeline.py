@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import duckdb
 
 from jixiao import serving
 from jixiao import settings as settings_module
-from jixiao.discover import batches, discover
-from jixiao.locking import warehouse_lock
+from jixiao.discover import batches, discover, os_path_of
+from jixiao.locking import connect_writable, wait_for_readers, warehouse_lock
+
+if TYPE_CHECKING:
+    from extract.bounded import Limits
+    from extract.record import Record
+
+T = TypeVar("T")
 
 # Runs the scheduler creates for a period; their logical year is the fiscal year.
 PERIODIC_RUN_TYPES = frozenset({"scheduled", "backfill"})
@@ -98,6 +107,7 @@ def plan(
             "year": year,
             "discovered": found.discovered,
             "skipped_unchanged": found.skipped_unchanged,
+            "skipped_files": found.skipped,  # not submissions (FIFOs, link loops…), with why
         },
     }
 
@@ -109,10 +119,43 @@ def extract_batch(batch: list[dict[str, Any]], run_id: str | None) -> list[dict[
     object store of Airflow's XComObjectStorageBackend), which every worker shares: a
     worker's local disk never carries them (docs/operations.md, "Envelopes").
     """
-    from extract.api import extract_file
+    from extract.bounded import limits_from_env
     from extract.envelope import build_envelope
 
-    return [dict(build_envelope(item, run_id, extract_file)) for item in batch]
+    limits = limits_from_env()
+    return [
+        dict(build_envelope(item, run_id, lambda _path, item=item: read_inbox_file(item, limits)))
+        for item in batch
+    ]
+
+
+def read_inbox_file(item: Mapping[str, Any], limits: Limits | None = None) -> Record:
+    """Given an inbox file found by discovery, return its record.
+
+    It is read in a child process under the per-file time and memory limits
+    (``extract/bounded.py``), by its real path (a name that is not UTF-8 is shown escaped);
+    a file discovery could not read, or a link to outside the inbox, is quarantined
+    unread with the reason discovery found.
+    """
+    from extract.api import extract_file
+    from extract.bounded import extract_bounded, limits_from_env
+    from extract.issues import UNREADABLE_FILE, issue
+    from extract.record import empty_record
+
+    path, sha256 = str(item["path"]), str(item["sha256"])
+    problem = item.get("problem")
+    if problem:
+        record = empty_record(path, sha256, "application/octet-stream")
+        record["issues"].append(issue("error", problem["code"], problem["message"]))
+        return record
+    real = os_path_of(item)
+    record = extract_bounded(lambda: extract_file(real), path, sha256, limits or limits_from_env())
+    if not record["source"]["sha256"] and any(
+        entry["code"] == UNREADABLE_FILE for entry in record["issues"]
+    ):
+        record["source"]["sha256"] = sha256  # unreadable (or gone) since discovery: not changed
+    record["source"]["path"] = path
+    return record
 
 
 def load(envelope_batches: list[list[dict[str, Any]]] | None) -> dict[str, Any]:
@@ -127,8 +170,35 @@ def load(envelope_batches: list[list[dict[str, Any]]] | None) -> dict[str, Any]:
         for position, envelope in enumerate(batch or [])
     ]
     with warehouse_lock(cfg.warehouse):
-        result = load_envelope_data(cfg.warehouse, envelopes)
+        result = load_envelope_data(
+            cfg.warehouse,
+            envelopes,
+            accept_printed_year=accept_printed_year(),
+            connect=connect_writable,  # waits while a reader holds the warehouse open
+        )
     return {"extracted": len(envelopes), **result.to_dict()}
+
+
+ACCEPT_PRINTED_YEAR_ENV = "JIXIAO_ACCEPT_PRINTED_YEAR"
+
+
+def accept_printed_year() -> bool:
+    """Return True when documents are loaded under their printed fiscal year even if it
+    differs from their year folder (``$JIXIAO_ACCEPT_PRINTED_YEAR=1``; default: quarantine
+    them as ``fiscal_year_mismatch``)."""
+    return os.environ.get(ACCEPT_PRINTED_YEAR_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def when_writable(warehouse: Path, what: str, action: Callable[[], T]) -> T:
+    """Given the warehouse, a task name and a writing action, run it once no reader holds
+    the warehouse open: wait (``JIXIAO_LOCK_TIMEOUT_SECONDS``, with backoff) while one does,
+    and again if a reader slipped in before the action opened it (dbt in a subprocess)."""
+
+    def attempt() -> T:
+        duckdb.connect(str(warehouse)).close()  # raises at once while a reader holds it
+        return action()
+
+    return wait_for_readers(warehouse, attempt, what)
 
 
 def code_folders() -> list[Path]:
@@ -169,7 +239,7 @@ def transform(phase: str) -> dict[str, Any]:
     cfg = settings_module.resolve()
     os.environ.setdefault("JIXIAO_DBT_TARGET_DIR", str(cfg.dbt_target_dir))
     with warehouse_lock(cfg.warehouse):
-        phases[phase](cfg.warehouse)
+        when_writable(cfg.warehouse, f"dbt build ({phase})", lambda: phases[phase](cfg.warehouse))
         if phase == "after_checks":
             from jixiao import freshness
 
@@ -188,7 +258,13 @@ def validate(run_id: str) -> dict[str, Any]:
 
     cfg = settings_module.resolve()
     with warehouse_lock(cfg.warehouse):
-        summary = dict(validate_warehouse(cfg.warehouse, run_id, data_docs_dir=cfg.data_docs_dir))
+        summary = dict(
+            when_writable(
+                cfg.warehouse,
+                "validate",
+                lambda: validate_warehouse(cfg.warehouse, run_id, data_docs_dir=cfg.data_docs_dir),
+            )
+        )
     index = cfg.data_docs_dir / "index.html"
     summary["data_docs"] = str(index) if index.exists() else None
     return summary
@@ -215,6 +291,7 @@ def summarize(
         "warehouse": str(cfg.warehouse),
         "data_docs": _data_docs_index(cfg, checked),
         "quarantined_files": loaded["quarantined_files"],
+        "skipped_files": planned.get("skipped_files", []),
         # the read-only copy of the marts that dashboards read (jixiao/serving.py)
         "serving": serving.publish_after_run(cfg.warehouse, run_id, rebuilt=checked is not None),
     }
@@ -258,6 +335,7 @@ def up_to_date(
         "warehouse": str(cfg.warehouse),
         "data_docs": _data_docs_index(cfg, None),
         "quarantined_files": [],
+        "skipped_files": planned["counts"]["skipped_files"],
         "serving": serving.publish_after_run(cfg.warehouse, None, rebuilt=False),
     }
 

@@ -1,0 +1,166 @@
+"""Extraction of one file under a time and memory limit, in a forked child process.
+
+A 124 KB PDF can inflate to 80 MB of drawing operators and take minutes and gigabytes
+to read; a crafted one could take the whole run down. So each file of a run is read in
+a child forked from the extract task (cheap: the parser is already imported) whose
+address space is capped (``RLIMIT_AS``, the limit above what the task already maps) and
+which is killed at the time limit. Either way the file is quarantined as
+``resource_limit`` with the figure reached, and the task's own memory stays flat: it
+only receives the finished record as JSON.
+
+Settings (environment; ``0`` turns a bound off, both ``0`` reads in-process):
+
+- ``JIXIAO_EXTRACT_TIMEOUT_SECONDS`` (default 120)
+- ``JIXIAO_EXTRACT_MAX_MEMORY_MB`` (default 1024)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import select
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from extract import issues as codes
+from extract.record import Record, empty_record
+
+DEFAULT_TIMEOUT_SECONDS = 120.0
+DEFAULT_MAX_MEMORY_MB = 1024
+TIMEOUT_ENV = "JIXIAO_EXTRACT_TIMEOUT_SECONDS"
+MEMORY_ENV = "JIXIAO_EXTRACT_MAX_MEMORY_MB"
+_MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of one file's extraction: seconds and megabytes (0 = unbounded)."""
+
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+
+    def __post_init__(self) -> None:
+        if self.timeout_seconds < 0 or self.max_memory_mb < 0:
+            raise ValueError(f"extraction limits must be >= 0, got {self}")
+
+    @property
+    def bounded(self) -> bool:
+        return bool(self.timeout_seconds or self.max_memory_mb)
+
+
+def limits_from_env(env: dict[str, str] | None = None) -> Limits:
+    """Given an environment (default ``os.environ``), return the extraction limits."""
+    env = dict(os.environ if env is None else env)
+    try:
+        return Limits(
+            float(env.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS)),
+            int(env.get(MEMORY_ENV, DEFAULT_MAX_MEMORY_MB)),
+        )
+    except ValueError as exc:
+        raise ValueError(f"{TIMEOUT_ENV} / {MEMORY_ENV} must be numbers: {exc}") from exc
+
+
+def _mapped_bytes() -> int:
+    """Return this process's current address-space size (VmSize), 0 if unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_record(path: str, sha256: str, message: str) -> Record:
+    record = empty_record(path, sha256, "application/octet-stream")
+    record["issues"].append(
+        {"severity": "error", "code": codes.RESOURCE_LIMIT, "message": message, "page": None}
+    )
+    return record
+
+
+def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None:
+    """In the forked child: cap memory, extract, write the outcome as JSON; never return."""
+    status = 0
+    try:
+        if limits.max_memory_mb:
+            cap = _mapped_bytes() + limits.max_memory_mb * _MB
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        try:
+            outcome: dict[str, object] = {"record": extract()}
+        except MemoryError:
+            outcome = {"memory_error": True}
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which quarantines
+            outcome = {"exception": f"{type(exc).__name__}: {exc}"}
+        payload = json.dumps(outcome, ensure_ascii=False).encode("utf-8")
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(write_fd, view) :]
+    except BaseException:  # noqa: BLE001 - the parent sees the missing payload
+        status = 70
+    finally:
+        os._exit(status)
+
+
+def extract_bounded(
+    extract: Callable[[], Record], path: str, sha256: str, limits: Limits
+) -> Record:
+    """Given a no-argument extractor of one file, its shown path and hash and the limits,
+    return its record, read in a child process; over a limit, a ``resource_limit`` record.
+
+    The extractor's own exceptions come back as ``RuntimeError`` (the caller quarantines
+    them as ``extraction_failed``, as it does in-process).
+    """
+    if not limits.bounded:
+        return extract()
+    read_fd, write_fd = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        os.close(read_fd)
+        _child(extract, limits, write_fd)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    timed_out = False
+    try:
+        deadline = started + limits.timeout_seconds if limits.timeout_seconds else None
+        while True:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([read_fd], [], [], wait)
+            if not ready:
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)
+                break
+            chunk = os.read(read_fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        _, status, usage = os.wait4(pid, 0)
+    seconds = time.monotonic() - started
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    if timed_out:
+        return _limit_record(
+            path,
+            sha256,
+            f"{path}: reading took more than {limits.timeout_seconds:g} s "
+            f"({TIMEOUT_ENV}), {peak_mb:.0f} MB resident when stopped; expected a submission "
+            "that reads in seconds (a PDF bomb or an enormous drawing?)",
+        )
+    outcome = json.loads(b"".join(chunks).decode("utf-8")) if chunks else {}
+    if "record" in outcome:
+        return outcome["record"]
+    if outcome.get("memory_error") or (not outcome and limits.max_memory_mb):
+        return _limit_record(
+            path,
+            sha256,
+            f"{path}: reading needed more than {limits.max_memory_mb} MB ({MEMORY_ENV}); "
+            f"stopped at {peak_mb:.0f} MB resident after {seconds:.1f} s; expected a "
+            "submission that reads in far less (a PDF bomb: a stream that inflates to "
+            "gigabytes?)",
+        )
+    if "exception" in outcome:
+        raise RuntimeError(str(outcome["exception"]))
+    raise RuntimeError(f"the extraction process ended without a record (wait status {status})")
