@@ -16,6 +16,7 @@ from statistics import median
 
 from extract.normalize import is_number
 from extract.page_words import Line, PageLayout, Rule, Word, lines_of
+from extract.vocabulary import split_overprint
 
 STEP = 0.5  # resolution of the gutter search, in page units
 NEAR_LINES = 1.7  # header parts may sit this many line heights above or below the main line
@@ -66,6 +67,17 @@ def _separated(rules: Sequence[Rule], word: Word, line: Line) -> bool:
     )
 
 
+def _header_part(word: Word, classify: Classifier) -> Word:
+    """Given a header-line word, return it, or its header half when a name was printed
+    over a header word and read interleaved with it (a text layer's overprint)."""
+    if classify(word.text) is not None:
+        return word
+    parts = split_overprint(word.text)
+    if parts is None or classify(parts[0]) is None:
+        return word
+    return Word(parts[0], word.x0, word.x1, word.top, word.bottom, word.page)
+
+
 def _stacks(words: Sequence[Word]) -> list[list[Word]]:
     """Given header words, return them stacked by horizontal overlap (a wrapped cell)."""
     stacks: list[list[Word]] = []
@@ -93,7 +105,7 @@ def _header_cells(
     of nearby lines that hold no figure and no rule apart from the line are stacked with
     the words they overlap, and each stack is read top to bottom.
     """
-    words = list(line.words)
+    words = [_header_part(word, classify) for word in line.words]
     for other in near:
         if any(is_number(word.text.rstrip("%")) for word in other.words):
             # a row of figures is data, but a header word printed on it (a garbled text

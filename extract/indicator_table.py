@@ -39,6 +39,7 @@ from extract.vocabulary import (
     TARGET,
     TOTAL_LABELS,
     indicator_field,
+    split_overprint,
     strip_enumerator,
 )
 
@@ -446,7 +447,7 @@ def _labels(
         body = [w for line in section.lines for w in line.words]
         header_words = set(section.header.words)
         header_line = [
-            w
+            _name_part(w)
             for w in section.above
             if w not in header_words
             and column.holds(w)
@@ -457,7 +458,7 @@ def _labels(
             w for w in body if column.holds(w) and indicator_field(w.text) is None
         ] + header_line
         numbers = _figures(
-            [w for w in body + section.above if points is not None and points.holds(w)]
+            [_name_part(w) for w in body + section.above if points is not None and points.holds(w)]
         )
         x = (column.x0 + column.x1) / 2
         found: list[list] = []  # [text, top, bottom, value]
@@ -494,6 +495,15 @@ def _labels(
             continue
         merged.append(label)
     return merged
+
+
+def _name_part(word: Word) -> Word:
+    """Given a word printed on a header line, return the name in it (a text layer reads a
+    name printed over a header word interleaved with it)."""
+    parts = split_overprint(word.text)
+    if parts is None:
+        return word
+    return Word(parts[1], word.x0, word.x1, word.top, word.bottom, word.page)
 
 
 def _joined_fragments(found: list[list]) -> list[list]:

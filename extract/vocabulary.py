@@ -86,6 +86,21 @@ def indicator_field(header: str | None) -> tuple[str, int] | None:
     return None
 
 
+def split_overprint(text: str) -> tuple[str, str] | None:
+    """Given a word, return ``(header word, other text)`` when it is a header word and a
+    name printed over each other and read character by character (``二资级产指管标理`` →
+    ``("二级指标", "资产管理")``), else None. Text layers interleave overprinted cells so."""
+    flat = compact(text)
+    if len(flat) < 3:
+        return None
+    first, second = flat[0::2], flat[1::2]
+    for header, other in ((first, second), (second, first)):
+        if indicator_field(header) is not None and indicator_field(other) is None:
+            if header in LEVEL_NAMES or header in POINTS_WORDS or header in SCORE_WORDS:
+                return header, other
+    return None
+
+
 # ---------- budget tables
 INITIAL_BUDGET = "initial_budget"
 BUDGET = "budget"

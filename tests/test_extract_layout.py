@@ -8,7 +8,7 @@ from extract.columns import find_headers
 from extract.form_reader import read_form_layout
 from extract.indicator_table import is_indicator_header, read_indicator_table
 from extract.page_words import PageLayout, Rule, Word, is_layout_text, layouts_of_text, lines_of
-from extract.vocabulary import indicator_field, strip_list_numbers
+from extract.vocabulary import indicator_field, split_overprint, strip_list_numbers
 
 H = 8.0  # a line's height
 COLUMNS = {  # centre x of each column of a Guangzhou-style indicator table
@@ -281,3 +281,9 @@ def test_a_two_level_table_puts_its_leaves_under_level_one() -> None:
     assert table is not None
     got = [(r["level1"], r["level1_points"], r["level2"], r["level3"]) for r in table.indicators]
     assert got == [("产出", 10, None, "甲"), ("产出", 10, None, "乙")]
+
+
+def test_a_name_read_interleaved_with_a_header_word_is_split_back() -> None:
+    assert split_overprint("二资级产指管标理") == ("二级指标", "资产管理")
+    assert split_overprint("分4值") == ("分值", "4")
+    assert split_overprint("资产管理制度") is None
