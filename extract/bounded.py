@@ -63,13 +63,28 @@ def limits_from_env(env: dict[str, str] | None = None) -> Limits:
         raise ValueError(f"{TIMEOUT_ENV} / {MEMORY_ENV} must be numbers: {exc}") from exc
 
 
-def _mapped_bytes() -> int:
-    """Return this process's current address-space size (VmSize), 0 if unknown."""
+def _mapped_bytes(field: str = "VmSize") -> int:
+    """Return this process's address-space size (``VmSize``, or its peak ``VmPeak``), 0 if
+    unknown."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as handle:
-            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
-        return 0
+        pass
+    return 0
+
+
+# A parser that hits the address-space cap does not always raise MemoryError: pdfminer and
+# C extensions turn a failed allocation into their own errors. A failure after the file
+# grew the process past this share of the limit is counted as the limit.
+NEAR_LIMIT_SHARE = 0.5
+FAILURE_CODES = frozenset({codes.CORRUPT_PDF, "extraction_failed"})
+
+
+def _failed(record: Record) -> bool:
+    return any(issue["code"] in FAILURE_CODES for issue in record["issues"])
 
 
 def _limit_record(path: str, sha256: str, message: str) -> Record:
@@ -84,8 +99,9 @@ def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None
     """In the forked child: cap memory, extract, write the outcome as JSON; never return."""
     status = 0
     try:
+        baseline = _mapped_bytes()
         if limits.max_memory_mb:
-            cap = _mapped_bytes() + limits.max_memory_mb * _MB
+            cap = baseline + limits.max_memory_mb * _MB
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         try:
             outcome: dict[str, object] = {"record": extract()}
@@ -93,6 +109,11 @@ def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None
             outcome = {"memory_error": True}
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which quarantines
             outcome = {"exception": f"{type(exc).__name__}: {exc}"}
+        grown = _mapped_bytes("VmPeak") - baseline
+        near_limit = limits.max_memory_mb and grown > NEAR_LIMIT_SHARE * limits.max_memory_mb * _MB
+        record = outcome.get("record")
+        if near_limit and ("exception" in outcome or (record and _failed(record))):  # type: ignore[arg-type]
+            outcome = {"memory_error": True}
         payload = json.dumps(outcome, ensure_ascii=False).encode("utf-8")
         view = memoryview(payload)
         while view:

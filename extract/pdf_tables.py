@@ -70,17 +70,22 @@ class PdfReadError(Exception):
         self.page = page
 
 
-def _is_encryption_error(exc: BaseException) -> bool:
+def _causes(exc: BaseException) -> list[BaseException]:
+    """Given an exception, return it with what pdfplumber wrapped in it (args, cause, context)."""
     seen: list[BaseException] = [exc]
     if exc.args and isinstance(exc.args[0], BaseException):
         seen.append(exc.args[0])
     seen.extend(e for e in (exc.__cause__, exc.__context__) if e is not None)
-    return any(isinstance(e, PDFPasswordIncorrect | PDFEncryptionError) for e in seen)
+    return seen
+
+
+def _is_encryption_error(exc: BaseException) -> bool:
+    return any(isinstance(e, PDFPasswordIncorrect | PDFEncryptionError) for e in _causes(exc))
 
 
 def _error_for(exc: Exception, name: str, page: int | None) -> PdfReadError:
-    if isinstance(exc, MemoryError):
-        raise exc  # over the per-file memory bound (extract/bounded.py), not a damaged file
+    if any(isinstance(e, MemoryError) for e in _causes(exc)):
+        raise MemoryError(str(exc))  # over the per-file memory bound (extract/bounded.py)
     if _is_encryption_error(exc):
         return PdfReadError(
             codes.ENCRYPTED_PDF,
@@ -103,9 +108,21 @@ def _may_hold_ruled_table(page: pdfplumber.page.Page) -> bool:
 
 def _open(data: bytes, name: str) -> pdfplumber.PDF:
     try:
-        return pdfplumber.open(io.BytesIO(data))
+        pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for bad files
         raise _error_for(exc, name, None) from exc
+    close = pdf.close
+
+    def close_quietly() -> None:
+        # pdfplumber's close() walks the page tree again: on a damaged one it raises and
+        # would replace the PdfReadError that names the damage
+        try:
+            close()
+        except Exception:  # noqa: BLE001, S110
+            pass
+
+    pdf.close = close_quietly  # type: ignore[method-assign]
+    return pdf
 
 
 def read_pdf(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,8 +66,11 @@ def _cmd_accuracy(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from jixiao.runner import RunFailed, run_dag
+    from jixiao.locking import WarehouseBusy
+    from jixiao.runner import RunFailed, failed_summary, run_dag
 
+    if args.accept_printed_year:
+        os.environ["JIXIAO_ACCEPT_PRINTED_YEAR"] = "1"
     inbox = Path(args.inbox)
     if not inbox.is_dir():
         print(f"jixiao run: inbox {inbox} is not a folder", file=sys.stderr)
@@ -79,8 +84,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             force_transform=args.force_transform,
             always_run_dag=args.always_run_dag,
         )
-    except RunFailed as exc:
+    except Exception as exc:  # noqa: BLE001 - one line, then the JSON summary of the failure
+        known = isinstance(exc, RunFailed | WarehouseBusy | FileNotFoundError | ValueError)
+        if not known:
+            traceback.print_exc()
         print(f"jixiao run: {exc}", file=sys.stderr)
+        sys.stderr.flush()
+        print(json.dumps(failed_summary(exc, inbox, args.year), ensure_ascii=False), flush=True)
         return 1
     sys.stderr.flush()
     print(json.dumps(summary, ensure_ascii=False), flush=True)
@@ -91,12 +101,27 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from jixiao import settings
+    from jixiao.locking import lock_holder
 
     warehouse = settings.resolve().warehouse
     if not warehouse.exists():
         print(f"jixiao sql: no warehouse at {warehouse} (run `make demo` first)", file=sys.stderr)
         return USAGE_ERROR
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        if "Could not set lock" not in str(exc):
+            print(f"jixiao sql: cannot open {warehouse}: {_first_line(exc)}", file=sys.stderr)
+            return 1
+        serving = warehouse.parent / "serving" / warehouse.name
+        print(
+            f"jixiao sql: the warehouse {warehouse} is being written by a run right now "
+            f"({lock_holder(exc)}); try again when it ends, or query the serving copy "
+            f"{serving} (JIXIAO_WAREHOUSE={serving})",
+            file=sys.stderr,
+        )
+        return 1
+    with con:
         try:
             relation = con.sql(args.query)
         except duckdb.Error as exc:
@@ -106,6 +131,10 @@ def _cmd_sql(args: argparse.Namespace) -> int:
             return 0
         relation.show(max_rows=args.max_rows, max_width=10_000)
     return 0
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--always-run-dag",
         action="store_true",
         help="start a DAG run even when nothing changed (default: report and stop)",
+    )
+    run.add_argument(
+        "--accept-printed-year",
+        action="store_true",
+        help="load a document under its printed fiscal year even when it is filed under "
+        "another year's folder (default: quarantine it as fiscal_year_mismatch)",
     )
     run.set_defaults(func=_cmd_run)
 

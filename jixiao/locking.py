@@ -103,7 +103,7 @@ def _command_line(pid: int) -> str:
     except OSError:
         return ""
     words = raw.rstrip(b"\0").decode("utf-8", "replace").split("\0")
-    line = " ".join(words)
+    line = " ".join(" ".join(words).split())  # one line, whatever the arguments hold
     return f": {line[:160]}" if line else ""
 
 
@@ -150,8 +150,8 @@ def wait_for_readers(
             time.sleep(pause)
 
 
-def connect_writable(warehouse: Path, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+def connect_writable(
+    warehouse: Path, timeout: float | None = None, what: str = "load_raw"
+) -> duckdb.DuckDBPyConnection:
     """Given the warehouse, return a writable connection, waiting while readers hold it."""
-    return wait_for_readers(
-        warehouse, lambda: duckdb.connect(str(warehouse)), f"open {warehouse.name}", timeout
-    )
+    return wait_for_readers(warehouse, lambda: duckdb.connect(str(warehouse)), what, timeout)

@@ -292,6 +292,8 @@ def summarize(
         "data_docs": _data_docs_index(cfg, checked),
         "quarantined_files": loaded["quarantined_files"],
         "skipped_files": planned.get("skipped_files", []),
+        # files that a killed or failed run loaded but never reported (its summary is missing)
+        "unreported_runs": report_unfinished_runs(cfg, run_id),
         # the read-only copy of the marts that dashboards read (jixiao/serving.py)
         "serving": serving.publish_after_run(cfg.warehouse, run_id, rebuilt=checked is not None),
     }
@@ -300,6 +302,53 @@ def summarize(
         json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return summary
+
+
+def report_unfinished_runs(
+    cfg: settings_module.Settings, run_id: str | None
+) -> list[dict[str, Any]]:
+    """Return what earlier runs loaded into ``raw`` but never reported (killed or failed
+    after ``load_raw``: no summary in ``runs/``), once: a stub summary is written for each,
+    naming the run that reported it."""
+    if not cfg.warehouse.exists():
+        return []
+    with warehouse_lock(cfg.warehouse), duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        has_raw = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'submissions'"
+        ).fetchone()
+        if not has_raw or not has_raw[0]:
+            return []
+        rows = con.execute(
+            """
+            select s.run_id, s.path, s.status,
+                string_agg(i.message, '; ' order by i.line_number)
+                    filter (where i.severity = 'error') as reason
+            from raw.submissions as s
+            left join raw.extraction_issues as i using (sha256)
+            where s.run_id is not null and s.run_id is distinct from ?
+            group by all
+            order by s.run_id, s.path
+            """,
+            [run_id],
+        ).fetchall()
+    runs: dict[str, dict[str, Any]] = {}
+    for earlier, path, status, reason in rows:
+        if summary_path(earlier).exists():
+            continue
+        entry = runs.setdefault(
+            earlier, {"run_id": earlier, "loaded": 0, "quarantined": 0, "quarantined_files": []}
+        )
+        if status == "quarantined":
+            entry["quarantined"] += 1
+            entry["quarantined_files"].append({"path": path, "reason": reason or "quarantined"})
+        else:
+            entry["loaded"] += 1
+    cfg.runs_dir.mkdir(parents=True, exist_ok=True)
+    for earlier, entry in runs.items():
+        stub = {**entry, "status": "unfinished", "reported_by": run_id}
+        summary_path(earlier).write_text(json.dumps(stub, ensure_ascii=False, indent=2), "utf-8")
+    return list(runs.values())
 
 
 def _data_docs_index(cfg: settings_module.Settings, checked: dict[str, Any] | None) -> str | None:
@@ -336,6 +385,7 @@ def up_to_date(
         "data_docs": _data_docs_index(cfg, None),
         "quarantined_files": [],
         "skipped_files": planned["counts"]["skipped_files"],
+        "unreported_runs": report_unfinished_runs(cfg, None),
         "serving": serving.publish_after_run(cfg.warehouse, None, rebuilt=False),
     }
 

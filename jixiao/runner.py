@@ -23,6 +23,29 @@ DAG_ID = "jixiao_yearly"
 class RunFailed(RuntimeError):
     """The DAG run finished in a state other than success."""
 
+    def __init__(
+        self, message: str, run_id: str | None = None, failed_tasks: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        self.failed_tasks = failed_tasks or []
+
+
+def failed_summary(error: BaseException, inbox: Path, year: int | None) -> dict[str, Any]:
+    """Given why a run failed, return its one-line JSON summary (``jixiao run`` prints it
+    last, as it prints the summary of a run that succeeded)."""
+    cfg = settings_module.resolve()
+    return {
+        "run_id": getattr(error, "run_id", None),
+        "year": year,
+        "status": "failed",
+        "error": f"{type(error).__name__}: {error}",
+        "failed_tasks": getattr(error, "failed_tasks", []),
+        "inbox": str(inbox),
+        "warehouse": str(cfg.warehouse),
+        "logs": str(cfg.airflow_home / "logs"),
+    }
+
 
 def airflow_environment(cfg: settings_module.Settings, inbox: Path) -> dict[str, str]:
     """Given the settings and the inbox, return the environment variables for Airflow."""
@@ -154,7 +177,9 @@ def _run_dag_in_process(
         ]
         raise RunFailed(
             f"DAG run {dag_run.run_id} ended {state}; failed tasks: {', '.join(failed) or '?'}; "
-            f"logs under {cfg.airflow_home / 'logs'}"
+            f"logs under {cfg.airflow_home / 'logs'}",
+            dag_run.run_id,
+            failed,
         )
     from jixiao.pipeline import summary_path
 

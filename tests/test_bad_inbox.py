@@ -335,3 +335,87 @@ def test_scan_sorts_by_bytes_and_never_opens_special_files(tmp_path: Path) -> No
         ("a.txt", True),
         ("b.txt", False),
     ]
+
+
+def test_files_loaded_by_a_run_killed_after_its_load_are_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao import settings
+    from jixiao.pipeline import report_unfinished_runs, summary_path
+
+    monkeypatch.setenv("JIXIAO_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("JIXIAO_WAREHOUSE", raising=False)
+    cfg = settings.resolve()
+    good, bad = _record("c" * 64), _record("d" * 64)
+    bad["document"]["family"] = "unknown"
+    bad["issues"].append({"severity": "error", "code": "not_a_pdf", "message": "x: no", "page": 1})
+    envelopes = [_envelope(good, None), _envelope(bad, None)]
+    for envelope in envelopes:
+        envelope["run_id"] = "killed_run"
+    load_envelope_data(cfg.warehouse, envelopes)  # then the run was killed: no summary
+
+    [earlier] = report_unfinished_runs(cfg, "rerun")
+    assert earlier["run_id"] == "killed_run"
+    assert (earlier["loaded"], earlier["quarantined"]) == (1, 1)
+    assert earlier["quarantined_files"][0]["reason"] == "x: no"
+    assert summary_path("killed_run").exists()
+    assert report_unfinished_runs(cfg, "next") == []  # reported once
+
+
+def test_a_failed_run_prints_a_json_summary_with_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from jixiao import cli, runner
+    from jixiao.runner import RunFailed
+
+    def fail(*_: object, **__: object) -> dict:
+        raise RunFailed("DAG run r9 ended failed; failed tasks: dbt_build", "r9", ["dbt_build"])
+
+    monkeypatch.setenv("JIXIAO_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(runner, "run_dag", fail)
+    (tmp_path / "inbox").mkdir()
+    assert cli.main(["run", "--inbox", str(tmp_path / "inbox")]) == 1
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out.strip().splitlines()[-1])
+    assert summary["status"] == "failed" and summary["run_id"] == "r9"
+    assert summary["failed_tasks"] == ["dbt_build"] and "dbt_build" in summary["error"]
+    assert "Traceback" not in captured.err
+
+
+def test_sql_while_the_warehouse_is_written_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, duckdb, pathlib\n"
+            "con = duckdb.connect(sys.argv[1])\n"
+            "pathlib.Path(sys.argv[1] + '.writing').touch()\n"
+            "time.sleep(30)\n",
+            str(warehouse),
+        ]
+    )
+    try:
+        while not Path(f"{warehouse}.writing").exists():
+            assert writer.poll() is None
+            time.sleep(0.05)
+        proc = subprocess.run(
+            [sys.executable, "-m", "jixiao.cli", "sql", "select 1"],
+            env={**os.environ, "JIXIAO_WAREHOUSE": str(warehouse)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        writer.kill()
+        writer.wait()
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert "is being written by a run right now" in proc.stderr
+    assert f"PID {writer.pid}" in proc.stderr and "serving" in proc.stderr

@@ -1,0 +1,236 @@
+"""A real inbox through `jixiao run`: good documents beside every kind of bad input (issue 14).
+
+One year's inbox holds three good text layers of ../shared/seeds (one under a GBK file
+name) and more than twenty bad entries generated here: empty, binary, damaged, encrypted,
+scanned, foreign, PDF bomb, damaged xref, NUL bytes, undecodable text, a form filed under
+the wrong year, a link to /etc/passwd, a link loop, a dangling link, a FIFO, a folder named
+``*.pdf``, odd names. The run must end 0, load every good file, name every bad one with its
+true reason, and stay within bounded memory. A second run then loads a corrected file
+while another process holds the warehouse open read-only, as a notebook does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tests.conftest import SEEDS
+from tests.jixiao_run import run_environment
+from tests.test_bad_inbox import bomb_pdf
+from tests.test_extract_bad_inputs import CASES
+
+PANYU = "003_c80886a83bcd6da9.txt"
+CITY = "000_912ffd41022ad94e.txt"
+REPORT = "004_fadadc069b8c6301.txt"
+GBK_REPORT = "荔湾区-第三方评价报告.txt".encode("gbk")
+LIMITS = {
+    "JIXIAO_EXTRACT_MAX_MEMORY_MB": "200",
+    "JIXIAO_EXTRACT_TIMEOUT_SECONDS": "60",
+    "JIXIAO_LOCK_TIMEOUT_SECONDS": "300",
+}
+PEAK_MB_BOUND = 900  # the bomb alone needs > 2 GB unbounded
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+
+# file name (in inbox/2021 unless it starts with a year folder) -> expected error code
+EXPECTED_CODES: dict[str, str] = {name: code for name, _, code in CASES}
+EXPECTED_CODES.update(
+    {
+        "bomb.pdf": "resource_limit",
+        "xref.pdf": "corrupt_pdf",
+        "nul-late.txt": "nul_bytes",
+        "latin1.txt": "undecodable_text",
+        "passwd.pdf": "outside_inbox",
+        "tab\tand\nnewline.txt": "unrecognised_document",
+        "letter.docx": "not_a_pdf",
+        "2022/panyu-filed-late.txt": "fiscal_year_mismatch",
+    }
+)
+EXPECTED_SKIPS = {
+    "pipe.pdf": "a named pipe (FIFO)",
+    "loop.pdf": "a symbolic link loop",
+    "gone.pdf": "a dangling symbolic link",
+    "folder.pdf": "a folder named like a document",
+}
+
+
+def _damaged_xref() -> bytes:
+    pdf = bytearray(bomb_pdf(10))
+    pdf[pdf.index(b"xref") :] = b"xref\n0 9\nGARBAGE\ntrailer\n<< /Size 9 >>\nstartxref\n1\n%%EOF\n"
+    return bytes(pdf).replace(b"/Type /Pages", b"/Type /Pagez")
+
+
+def build_inbox(inbox: Path) -> None:
+    """Write the good and bad entries into ``inbox`` (fiscal years 2021 and 2022)."""
+    year = inbox / "2021"
+    year.mkdir(parents=True)
+    (inbox / "2022").mkdir()
+    for name, seed in (("panyu.txt", PANYU), ("city.txt", CITY)):
+        (year / name).write_bytes((SEEDS / seed).read_bytes())
+    with open(os.path.join(os.fsencode(year), GBK_REPORT), "wb") as handle:
+        handle.write((SEEDS / REPORT).read_bytes())
+    sample = bomb_pdf(50)
+    for name, make, _ in CASES:
+        make(year / name, sample)
+    (year / "bomb.pdf").write_bytes(bomb_pdf(600_000))
+    (year / "xref.pdf").write_bytes(_damaged_xref())
+    (year / "nul-late.txt").write_bytes((SEEDS / PANYU).read_bytes() + b"\x00tail")
+    (year / "latin1.txt").write_bytes("Évaluation à 100 %".encode("latin-1") * 50)
+    (year / "passwd.pdf").symlink_to("/etc/passwd")
+    (year / "tab\tand\nnewline.txt").write_text("会议通知\n", encoding="utf-8")
+    (year / "letter.docx").write_bytes(b"PK\x03\x04" + bytes(600))
+    (year / "city-link.txt").symlink_to(year / "city.txt")  # inside the inbox: same file
+    corrected = (SEEDS / PANYU).read_text(encoding="utf-8").replace("95.77", "95.30")
+    (inbox / "2022" / "panyu-filed-late.txt").write_text(corrected, encoding="utf-8")
+    os.mkfifo(year / "pipe.pdf")
+    (year / "loop.pdf").symlink_to(year / "loop.pdf")
+    (year / "gone.pdf").symlink_to(year / "nowhere.pdf")
+    (year / "folder.pdf").mkdir()
+
+
+RUN_AND_MEASURE = """
+import json, resource, subprocess, sys
+proc = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+json.dump({"rc": proc.returncode, "out": proc.stdout, "err": proc.stderr, "peak_mb": peak},
+          open(sys.argv[1], "w"))
+"""
+
+
+def run_measured(inbox: Path, home: Path, extra: dict[str, str]) -> dict[str, Any]:
+    """Run `jixiao run` in a fresh process; return rc, stdout, stderr and the peak RSS of the
+    run and every process it started (the largest one, in MB)."""
+    home.mkdir(parents=True, exist_ok=True)
+    result = home / f"measured-{time.monotonic_ns()}.json"
+    command = [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox)]
+    subprocess.run(
+        [sys.executable, "-c", RUN_AND_MEASURE, str(result), *command],
+        env=run_environment(home, {**LIMITS, **extra}),
+        timeout=900,
+        check=True,
+    )
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _summary(outcome: dict[str, Any]) -> dict[str, Any]:
+    assert outcome["rc"] == 0, outcome["err"][-4000:] + outcome["out"][-2000:]
+    return json.loads(outcome["out"].strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("bad-inbox")
+    inbox, home = root / "inbox", root / "home"
+    build_inbox(inbox)
+    outcome = run_measured(inbox, home, {})
+    return {"inbox": inbox, "home": home, "outcome": outcome, "summary": _summary(outcome)}
+
+
+def _codes_by_file(warehouse: str, inbox: Path) -> dict[str, set[str]]:
+    with duckdb.connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select s.path, i.code from raw.submissions s "
+            "join raw.extraction_issues i using (sha256) "
+            "where s.status = 'quarantined' and i.severity = 'error'"
+        ).fetchall()
+    found: dict[str, set[str]] = {}
+    for path, code in rows:
+        relative = Path(path).relative_to(inbox).as_posix()
+        key = relative.removeprefix("2021/")
+        found.setdefault(key, set()).add(code)
+    return found
+
+
+def test_every_good_file_loads_and_every_bad_one_is_named_with_its_reason(
+    first_run: dict[str, Any],
+) -> None:
+    summary, inbox = first_run["summary"], first_run["inbox"]
+    assert len(EXPECTED_CODES) + len(EXPECTED_SKIPS) >= 20
+    assert summary["loaded"] == 3
+    codes = _codes_by_file(summary["warehouse"], inbox)
+    assert {
+        name: code for name, code in EXPECTED_CODES.items() if code not in codes.get(name, ())
+    } == {}
+    assert set(codes) == set(EXPECTED_CODES)
+    assert summary["quarantined"] == len(EXPECTED_CODES)
+    skipped = {Path(e["path"]).name: e["reason"] for e in summary["skipped_files"]}
+    for name, reason in EXPECTED_SKIPS.items():
+        assert skipped[name].startswith(reason), skipped
+    reasons = {Path(f["path"]).name: f["reason"] for f in summary["quarantined_files"]}
+    assert "prints fiscal year 2021" in reasons["panyu-filed-late.txt"]
+    assert "200 MB (JIXIAO_EXTRACT_MAX_MEMORY_MB)" in reasons["bomb.pdf"]
+    assert "/etc/passwd" in reasons["passwd.pdf"] and "root:" not in json.dumps(summary)
+
+
+def test_a_name_that_is_not_utf8_is_loaded_and_shown_escaped(first_run: dict[str, Any]) -> None:
+    escaped = GBK_REPORT.decode("utf-8", "backslashreplace")
+    with duckdb.connect(first_run["summary"]["warehouse"], read_only=True) as con:
+        rows = con.execute(
+            "select status, family from raw.submissions where file_name = ?", [escaped]
+        ).fetchall()
+    assert rows == [("loaded", "evaluation_report")]
+
+
+def test_the_wrong_year_folder_never_replaces_the_right_years_data(
+    first_run: dict[str, Any],
+) -> None:
+    with duckdb.connect(first_run["summary"]["warehouse"], read_only=True) as con:
+        rows = con.execute(
+            "select fiscal_year, total_score from marts.fct_department_year "
+            "where department = '广州市番禺区科技工业商务和信息化局'"
+        ).fetchall()
+    assert [(year, round(float(score), 2)) for year, score in rows] == [(2021, 95.77)]
+
+
+def test_the_runs_peak_memory_stays_bounded(first_run: dict[str, Any]) -> None:
+    assert first_run["outcome"]["peak_mb"] < PEAK_MB_BOUND, first_run["outcome"]["peak_mb"]
+
+
+READER_UNTIL_A_WRITER_WAITS = """
+import fcntl, pathlib, sys, time, duckdb
+warehouse, lock = sys.argv[1], sys.argv[1] + ".lock"
+con = duckdb.connect(warehouse, read_only=True)  # what a notebook does
+pathlib.Path(warehouse + ".reader-open").touch()
+held_since, deadline = None, time.monotonic() + 240
+while time.monotonic() < deadline:  # stay open until a writer has waited 4 s for us
+    with open(lock, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            held_since = None
+        except BlockingIOError:
+            held_since = held_since or time.monotonic()
+    if held_since and time.monotonic() - held_since > 4:
+        break
+    time.sleep(0.2)
+"""
+
+
+def test_a_load_waits_for_a_reader_holding_the_warehouse_open(first_run: dict[str, Any]) -> None:
+    inbox, home = first_run["inbox"], first_run["home"]
+    warehouse = Path(first_run["summary"]["warehouse"])
+    resent = (SEEDS / CITY).read_text(encoding="utf-8") + "\n"
+    (inbox / "2021" / "city-resent.txt").write_text(resent, encoding="utf-8")
+    ready = Path(f"{warehouse}.reader-open")
+    reader = subprocess.Popen([sys.executable, "-c", READER_UNTIL_A_WRITER_WAITS, str(warehouse)])
+    try:
+        while not ready.exists():
+            assert reader.poll() is None, "the reader did not open the warehouse"
+            time.sleep(0.05)
+        outcome = run_measured(inbox, home, {})
+    finally:
+        reader.kill()
+        reader.wait()
+    summary = _summary(outcome)
+    assert summary["loaded"] == 1
+    logs = outcome["out"] + outcome["err"]  # Airflow's task logs, as `jixiao run` prints them
+    assert f"load_raw: the warehouse {warehouse} is open in PID {reader.pid}" in logs
+    assert "(a reader?); waiting" in logs
