@@ -245,7 +245,11 @@ def transform(phase: str) -> dict[str, Any]:
 
             built_from = freshness.fingerprint(cfg.warehouse, code_folders())
             if built_from is not None:
-                freshness.record_built(cfg.warehouse, built_from)
+                when_writable(
+                    cfg.warehouse,
+                    "dbt_build_marts",
+                    lambda: freshness.record_built(cfg.warehouse, built_from),
+                )
     return {"warehouse": str(cfg.warehouse), "phase": phase}
 
 
@@ -386,8 +390,17 @@ def up_to_date(
         "quarantined_files": [],
         "skipped_files": planned["counts"]["skipped_files"],
         "unreported_runs": report_unfinished_runs(cfg, None),
-        "serving": serving.publish_after_run(cfg.warehouse, None, rebuilt=False),
+        "serving": serving.publish_after_run(cfg.warehouse, None, rebuilt=_serving_stale(cfg)),
     }
+
+
+def _serving_stale(cfg: settings_module.Settings) -> bool:
+    """Return True when the serving copy is older than the warehouse's last write (a run
+    killed between building the marts and publishing them)."""
+    target = serving.serving_path(cfg.warehouse)
+    if not target.is_file() or not cfg.warehouse.is_file():
+        return False
+    return target.stat().st_mtime < cfg.warehouse.stat().st_mtime
 
 
 def summary_path(run_id: str) -> Path:
