@@ -4,15 +4,17 @@ One year's inbox holds three good text layers of ../shared/seeds (one under a GB
 name) and more than twenty bad entries generated here: empty, binary, damaged, encrypted,
 scanned, foreign, PDF bomb, damaged xref, NUL bytes, undecodable text, a form filed under
 the wrong year, a link to /etc/passwd, a link loop, a dangling link, a FIFO, a folder named
-``*.pdf``, odd names. The run must end 0, load every good file, name every bad one with its
-true reason, and stay within bounded memory. A second run then loads a corrected file
-while another process holds the warehouse open read-only, as a notebook does.
+``*.pdf``, odd names, a 0600 file of another user. The run must end 0, load every good
+file, name every bad one with its true reason, and stay within bounded memory. A second
+run then loads a corrected file while another process holds the warehouse open
+read-only, as a notebook does.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -52,8 +54,22 @@ EXPECTED_CODES.update(
         "tab\tand\nnewline.txt": "unrecognised_document",
         "letter.docx": "not_a_pdf",
         "2022/panyu-filed-late.txt": "fiscal_year_mismatch",
+        "other-users.pdf": "unreadable_file",
     }
 )
+# Root reads any file. As root the run gets no DAC override (setpriv drops the
+# capabilities), so a 0600 file of another user is as unreadable as in production.
+AS_IN_PRODUCTION = (
+    [
+        "setpriv",
+        "--inh-caps=-dac_override,-dac_read_search",
+        "--bounding-set=-dac_override,-dac_read_search",
+    ]
+    if os.geteuid() == 0
+    else []
+)
+if os.geteuid() == 0 and not shutil.which("setpriv"):
+    del EXPECTED_CODES["other-users.pdf"]
 EXPECTED_SKIPS = {
     "pipe.pdf": "a named pipe (FIFO)",
     "loop.pdf": "a symbolic link loop",
@@ -88,6 +104,12 @@ def build_inbox(inbox: Path) -> None:
     (year / "tab\tand\nnewline.txt").write_text("会议通知\n", encoding="utf-8")
     (year / "letter.docx").write_bytes(b"PK\x03\x04" + bytes(600))
     (year / "city-link.txt").symlink_to(year / "city.txt")  # inside the inbox: same file
+    if "other-users.pdf" in EXPECTED_CODES:
+        other = year / "other-users.pdf"
+        other.write_bytes(sample)
+        if os.geteuid() == 0:
+            os.chown(other, 65534, 65534)  # nobody's
+        other.chmod(0o600 if os.geteuid() == 0 else 0)
     corrected = (SEEDS / PANYU).read_text(encoding="utf-8").replace("95.77", "95.30")
     (inbox / "2022" / "panyu-filed-late.txt").write_text(corrected, encoding="utf-8")
     os.mkfifo(year / "pipe.pdf")
@@ -110,7 +132,7 @@ def run_measured(inbox: Path, home: Path, extra: dict[str, str]) -> dict[str, An
     run and every process it started (the largest one, in MB)."""
     home.mkdir(parents=True, exist_ok=True)
     result = home / f"measured-{time.monotonic_ns()}.json"
-    command = [sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox)]
+    command = [*AS_IN_PRODUCTION, sys.executable, "-m", "jixiao.cli", "run", "--inbox", str(inbox)]
     subprocess.run(
         [sys.executable, "-c", RUN_AND_MEASURE, str(result), *command],
         env=run_environment(home, {**LIMITS, **extra}),
