@@ -17,6 +17,7 @@ Settings (environment; ``0`` turns a bound off, both ``0`` reads in-process):
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import select
@@ -99,6 +100,9 @@ def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None
     """In the forked child: cap memory, extract, write the outcome as JSON; never return."""
     status = 0
     try:
+        # the task's log handlers may write to a socket its supervisor reads: the child,
+        # which shares them, must not interleave its lines (pdfminer warns a lot)
+        logging.disable(logging.CRITICAL)
         baseline = _mapped_bytes()
         if limits.max_memory_mb:
             cap = baseline + limits.max_memory_mb * _MB
@@ -156,6 +160,7 @@ def extract_bounded(
     if not limits.bounded:
         return extract()
     warm_up()
+    held_mb = _mapped_bytes("VmRSS") / _MB  # what the child shares with the task at fork
     read_fd, write_fd = os.pipe()
     started = time.monotonic()
     pid = os.fork()
@@ -188,8 +193,9 @@ def extract_bounded(
             path,
             sha256,
             f"{path}: reading took more than {limits.timeout_seconds:g} s "
-            f"({TIMEOUT_ENV}), {peak_mb:.0f} MB resident when stopped; expected a submission "
-            "that reads in seconds (a PDF bomb or an enormous drawing?)",
+            f"({TIMEOUT_ENV}), {peak_mb:.0f} MB resident when stopped ({held_mb:.0f} MB of "
+            "it the task's own); expected a submission that reads in seconds (a PDF bomb or "
+            "an enormous drawing?)",
         )
     outcome = json.loads(b"".join(chunks).decode("utf-8")) if chunks else {}
     if "record" in outcome:
@@ -199,9 +205,9 @@ def extract_bounded(
             path,
             sha256,
             f"{path}: reading needed more than {limits.max_memory_mb} MB ({MEMORY_ENV}); "
-            f"stopped at {peak_mb:.0f} MB resident after {seconds:.1f} s; expected a "
-            "submission that reads in far less (a PDF bomb: a stream that inflates to "
-            "gigabytes?)",
+            f"stopped after {seconds:.1f} s at {peak_mb:.0f} MB resident ({held_mb:.0f} MB of "
+            "it the task's own); expected a submission that reads in far less (a PDF bomb: "
+            "a stream that inflates to gigabytes?)",
         )
     if "exception" in outcome:
         raise RuntimeError(str(outcome["exception"]))

@@ -60,8 +60,13 @@ def issue(severity: str, code: str, message: str, page: int | None = None) -> Is
 
 
 def printable(path: str | os.PathLike[str]) -> str:
-    """Given a path, return it as valid UTF-8 text: bytes that are not UTF-8 as ``\\xNN``."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """Given a path, return it as one line of valid UTF-8 text: bytes that are not UTF-8 as
+    ``\\xNN``, control and invisible characters (a newline in a file name) as ``\\n``,
+    ``\\x1b``, ``\\u200b``."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def where(name: str, page: int | None) -> str:

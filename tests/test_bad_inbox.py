@@ -79,6 +79,16 @@ def test_a_name_that_is_not_utf8_is_discovered_shown_escaped_and_read(tmp_path: 
     assert record["source"]["sha256"] == item.sha256  # the real bytes were read
 
 
+def test_control_characters_in_a_name_are_shown_escaped_on_one_line(tmp_path: Path) -> None:
+    year = _inbox(tmp_path)
+    (year / "a\nb\tc\u200b.txt").write_text("x", encoding="utf-8")
+    [item] = discover(tmp_path / "inbox", tmp_path / "w.duckdb").new_files
+    assert item.path.endswith("a\\nb\\tc\\u200b.txt")
+    assert os_path_of(item.to_dict()).endswith("a\nb\tc\u200b.txt")
+    record = read_inbox_file(item.to_dict(), Limits(0, 0))
+    assert record["source"]["sha256"] == item.sha256
+
+
 def test_links_fifos_and_document_named_folders_are_handled_with_a_word(tmp_path: Path) -> None:
     year = _inbox(tmp_path)
     (year / "good.txt").write_text("x", encoding="utf-8")

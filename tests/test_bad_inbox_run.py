@@ -51,7 +51,7 @@ EXPECTED_CODES.update(
         "nul-late.txt": "nul_bytes",
         "latin1.txt": "undecodable_text",
         "passwd.pdf": "outside_inbox",
-        "tab\tand\nnewline.txt": "unrecognised_document",
+        "tab\\tand\\nnewline.txt": "unrecognised_document",  # shown escaped
         "letter.docx": "not_a_pdf",
         "2022/panyu-filed-late.txt": "fiscal_year_mismatch",
         "other-users.pdf": "unreadable_file",
