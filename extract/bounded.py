@@ -12,6 +12,9 @@ Settings (environment; ``0`` turns a bound off, both ``0`` reads in-process):
 
 - ``JIXIAO_EXTRACT_TIMEOUT_SECONDS`` (default 120)
 - ``JIXIAO_EXTRACT_MAX_MEMORY_MB`` (default 1024)
+- ``JIXIAO_EXTRACT_MAX_STREAM_MB`` (default 64): no compressed (Flate) stream of a PDF is
+  inflated beyond this before it is parsed; parsing costs about 25 times a content
+  stream's size in memory, so a bomb is stopped here, early and cheaply.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import resource
 import select
 import signal
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,7 +37,43 @@ DEFAULT_TIMEOUT_SECONDS = 120.0
 DEFAULT_MAX_MEMORY_MB = 1024
 TIMEOUT_ENV = "JIXIAO_EXTRACT_TIMEOUT_SECONDS"
 MEMORY_ENV = "JIXIAO_EXTRACT_MAX_MEMORY_MB"
+DEFAULT_MAX_STREAM_MB = 64
+STREAM_ENV = "JIXIAO_EXTRACT_MAX_STREAM_MB"
 _MB = 1 << 20
+
+
+class StreamTooLarge(MemoryError):
+    """A compressed PDF stream inflates beyond the cap (``JIXIAO_EXTRACT_MAX_STREAM_MB``)."""
+
+
+class _CappedZlib:
+    """``zlib`` for pdfminer whose ``decompress`` stops at a cap instead of inflating a
+    bomb (every other name is zlib's own)."""
+
+    def __init__(self, cap_bytes: int) -> None:
+        self.cap = cap_bytes
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(zlib, name)
+
+    def decompress(self, data: bytes, *args: int) -> bytes:
+        inflater = zlib.decompressobj(*args[1:2])
+        out = inflater.decompress(data, self.cap + 1)
+        if len(out) > self.cap:
+            raise StreamTooLarge(
+                f"a compressed stream inflates to more than {self.cap // _MB} MB ({STREAM_ENV})"
+            )
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+
+def cap_streams(max_stream_mb: int) -> None:
+    """Make pdfminer refuse to inflate any Flate stream beyond ``max_stream_mb`` (0: no cap)."""
+    from pdfminer import pdftypes
+
+    if max_stream_mb:
+        pdftypes.zlib = _CappedZlib(max_stream_mb * _MB)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -42,9 +82,10 @@ class Limits:
 
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+    max_stream_mb: int = DEFAULT_MAX_STREAM_MB
 
     def __post_init__(self) -> None:
-        if self.timeout_seconds < 0 or self.max_memory_mb < 0:
+        if self.timeout_seconds < 0 or self.max_memory_mb < 0 or self.max_stream_mb < 0:
             raise ValueError(f"extraction limits must be >= 0, got {self}")
 
     @property
@@ -59,9 +100,10 @@ def limits_from_env(env: dict[str, str] | None = None) -> Limits:
         return Limits(
             float(env.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS)),
             int(env.get(MEMORY_ENV, DEFAULT_MAX_MEMORY_MB)),
+            int(env.get(STREAM_ENV, DEFAULT_MAX_STREAM_MB)),
         )
     except ValueError as exc:
-        raise ValueError(f"{TIMEOUT_ENV} / {MEMORY_ENV} must be numbers: {exc}") from exc
+        raise ValueError(f"{TIMEOUT_ENV}, {MEMORY_ENV}, {STREAM_ENV}: numbers: {exc}") from exc
 
 
 def _mapped_bytes(field: str = "VmSize") -> int:
@@ -103,14 +145,19 @@ def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None
         # the task's log handlers may write to a socket its supervisor reads: the child,
         # which shares them, must not interleave its lines (pdfminer warns a lot)
         logging.disable(logging.CRITICAL)
+        cap_streams(limits.max_stream_mb)
         baseline = _mapped_bytes()
         if limits.max_memory_mb:
             cap = baseline + limits.max_memory_mb * _MB
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         try:
             outcome: dict[str, object] = {"record": extract()}
-        except MemoryError:
+        except StreamTooLarge as exc:
+            outcome = {"stream_too_large": str(exc)}
+        except MemoryError as exc:
             outcome = {"memory_error": True}
+            if STREAM_ENV in str(exc):  # pdfplumber re-raised it as its own error
+                outcome = {"stream_too_large": str(exc)}
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which quarantines
             outcome = {"exception": f"{type(exc).__name__}: {exc}"}
         grown = _mapped_bytes("VmPeak") - baseline
@@ -200,6 +247,15 @@ def extract_bounded(
     outcome = json.loads(b"".join(chunks).decode("utf-8")) if chunks else {}
     if "record" in outcome:
         return outcome["record"]
+    if "stream_too_large" in outcome:
+        detail = str(outcome["stream_too_large"])
+        detail = detail[detail.find("a compressed stream") :] or detail
+        return _limit_record(
+            path,
+            sha256,
+            f"{path}: {detail}; stopped after {seconds:.1f} s, before parsing it; expected a "
+            "submission whose pages inflate to a few MB (a PDF bomb?)",
+        )
     if outcome.get("memory_error") or (not outcome and limits.max_memory_mb):
         return _limit_record(
             path,

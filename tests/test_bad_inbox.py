@@ -177,6 +177,17 @@ def test_a_pdf_bomb_is_stopped_at_the_memory_limit(tmp_path: Path) -> None:
     assert time.monotonic() - started < 30
 
 
+def test_a_stream_that_inflates_past_the_cap_is_refused_before_parsing(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(bomb_pdf(300_000))  # 13 KB inflating to 5.4 MB: ~1 GB and 25 s to parse
+    started = time.monotonic()
+    record = extract_bounded(lambda: extract_file(bomb), str(bomb), "s", Limits(60, 1024, 4))
+    [only] = record["issues"]
+    assert only["code"] == "resource_limit"
+    assert "inflates to more than 4 MB (JIXIAO_EXTRACT_MAX_STREAM_MB)" in only["message"]
+    assert time.monotonic() - started < 10
+
+
 def test_a_slow_file_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     def slow() -> dict:
         time.sleep(30)
