@@ -116,46 +116,54 @@ class Choices:
     statuses: list[str]
 
 
+def _column(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
+    """Given a query of one column, return its values."""
+    return [row[0] for row in con.execute(sql, params or []).fetchall()]
+
+
 def choices(con: duckdb.DuckDBPyConnection) -> Choices:
     """Return the years, jurisdictions (districts in display order), levels and families."""
     years = [
-        int(r[0])
-        for r in con.execute(
-            "select distinct fiscal_year from marts.fct_department_year order by 1"
-        ).fetchall()
+        int(value)
+        for value in _column(
+            con, "select distinct fiscal_year from marts.fct_department_year order by 1"
+        )
     ]
     jurisdictions = [
-        str(r[0])
-        for r in con.execute(
+        str(value)
+        for value in _column(
+            con,
             """
             select department_years.jurisdiction
             from (select distinct jurisdiction from marts.fct_department_year) as department_years
             left join marts.dim_district as districts
                 on department_years.jurisdiction = districts.district
             order by districts.display_order nulls last, department_years.jurisdiction
-            """
-        ).fetchall()
+            """,
+        )
     ]
     levels = [
-        str(r[0])
-        for r in con.execute(
+        str(value)
+        for value in _column(
+            con,
             "select distinct admin_level from marts.fct_department_year "
-            "where admin_level is not null order by 1"
-        ).fetchall()
+            "where admin_level is not null order by 1",
+        )
     ]
     families = [
-        str(r[0])
-        for r in con.execute(
-            "select distinct family from marts.fct_department_year order by 1"
-        ).fetchall()
+        str(value)
+        for value in _column(
+            con, "select distinct family from marts.fct_department_year order by 1"
+        )
     ]
     statuses = [
-        str(r[0])
-        for r in con.execute(
+        str(value)
+        for value in _column(
+            con,
             "select distinct quality_status from marts.fct_department_year "
             "order by list_position(?::varchar[], quality_status) nulls last, 1",
             [list(STATUSES)],
-        ).fetchall()
+        )
     ]
     return Choices(years, jurisdictions, levels, families, statuses)
 
