@@ -78,6 +78,22 @@ def _submission_row(envelope: Envelope, loaded_at: datetime) -> dict[str, Any]:
         "schema_version": record["schema_version"],
         "run_id": envelope.get("run_id"),
         "loaded_at": loaded_at,
+        "source_ocr": bool(record["source"].get("ocr", False)),
+    }
+
+
+def _issue_row(issue: dict[str, Any]) -> dict[str, Any]:
+    """Given a record's issue, return its ``raw.extraction_issues`` columns: the typed
+    ``field``, ``observed`` and ``expected`` of a numeric finding null when absent (records
+    written before they existed carry none)."""
+    return {
+        "severity": issue["severity"],
+        "code": issue["code"],
+        "message": issue["message"],
+        "page": issue.get("page"),
+        "field": issue.get("field"),
+        "observed": issue.get("observed"),
+        "expected": issue.get("expected"),
     }
 
 
@@ -200,7 +216,7 @@ def load_envelope_data(
                     )
                 tables["raw.submissions"].append(submission)
                 tables["raw.extraction_issues"] += _child_rows(
-                    sha256, issues, {"path": submission["path"]}
+                    sha256, [_issue_row(i) for i in issues], {"path": submission["path"]}
                 )
                 if submission["status"] == "quarantined":
                     result.quarantined += 1

@@ -33,12 +33,16 @@ RAW_DDL: tuple[str, ...] = (
         -- national form: the 预算执行率 points and score printed in its budget table
         -- (last, so a warehouse created before them gets the same column order)
         budget_execution_points double,
-        budget_execution_score  double
+        budget_execution_score  double,
+        -- true when a page of the submission was read by OCR (record source.ocr)
+        source_ocr      boolean
     )
     """,
-    # warehouses created before the national template: add its columns in place
+    # warehouses created before a column was added: add it in place, last, in the order
+    # of the create statement above (so created and altered tables have the same columns)
     "alter table raw.submissions add column if not exists budget_execution_points double",
     "alter table raw.submissions add column if not exists budget_execution_score double",
+    "alter table raw.submissions add column if not exists source_ocr boolean",
     """
     create table if not exists raw.budget_lines (
         sha256          varchar not null,
@@ -51,9 +55,12 @@ RAW_DDL: tuple[str, ...] = (
         initial_budget  double,
         adjustment      double,
         page            integer,
+        -- total | subtotal | group | item, classified once by extraction (extract/vocabulary.py)
+        kind            varchar,
         primary key (sha256, line_number)
     )
     """,
+    "alter table raw.budget_lines add column if not exists kind varchar",
     """
     create table if not exists raw.indicator_scores (
         sha256          varchar not null,
@@ -94,9 +101,17 @@ RAW_DDL: tuple[str, ...] = (
         code            varchar not null,
         message         varchar not null,
         page            integer,
+        -- a numeric finding's typed values: what it concerns (projects.合计.budget, an
+        -- indicator, an OCR cell), the value printed or read and the value expected
+        field           varchar,
+        observed        double,
+        expected        double,
         primary key (sha256, line_number)
     )
     """,
+    "alter table raw.extraction_issues add column if not exists field varchar",
+    "alter table raw.extraction_issues add column if not exists observed double",
+    "alter table raw.extraction_issues add column if not exists expected double",
 )
 
 CHILD_TABLES: tuple[str, ...] = (
