@@ -10,7 +10,6 @@ A PDF whose tables cannot be found is read by the text-layer parser instead, and
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +39,6 @@ SUPPORTED = (
     families.EVALUATION_REPORT,
     families.SELF_EVALUATION_REPORT,
 )
-DEFAULT_MAX_PAGES = 500
-MAX_PAGES_ENV = "JIXIAO_MAX_PAGES"
 
 
 @dataclass
@@ -54,9 +51,10 @@ class Evidence:
 
 
 def max_pages() -> int:
-    """Return the page limit of one PDF: ``$JIXIAO_MAX_PAGES``, else ``DEFAULT_MAX_PAGES``."""
-    value = os.environ.get(MAX_PAGES_ENV, "")
-    return int(value) if value.strip().isdigit() else DEFAULT_MAX_PAGES
+    """Return the page limit of one PDF (``JIXIAO_MAX_PAGES``, read by ``jixiao.settings``)."""
+    from jixiao.settings import resolve
+
+    return resolve().max_pages
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

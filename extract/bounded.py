@@ -94,16 +94,12 @@ class Limits:
 
 
 def limits_from_env(env: dict[str, str] | None = None) -> Limits:
-    """Given an environment (default ``os.environ``), return the extraction limits."""
-    env = dict(os.environ if env is None else env)
-    try:
-        return Limits(
-            float(env.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS)),
-            int(env.get(MEMORY_ENV, DEFAULT_MAX_MEMORY_MB)),
-            int(env.get(STREAM_ENV, DEFAULT_MAX_STREAM_MB)),
-        )
-    except ValueError as exc:
-        raise ValueError(f"{TIMEOUT_ENV}, {MEMORY_ENV}, {STREAM_ENV}: numbers: {exc}") from exc
+    """Given an environment (default ``os.environ``), return the extraction limits
+    (read by ``jixiao.settings``)."""
+    from jixiao.settings import resolve
+
+    cfg = resolve(env)
+    return Limits(cfg.extract_timeout_seconds, cfg.extract_max_memory_mb, cfg.extract_max_stream_mb)
 
 
 def _mapped_bytes(field: str = "VmSize") -> int:
