@@ -8,15 +8,21 @@ from extract.forms import FormContent
 from extract.issues import issue
 from extract.metadata import admin_level_of
 from extract.narrative import NarrativeContent
-from extract.record import Document, Indicator, Issue, Record, totals
+from extract.record import BudgetLine, Document, Indicator, Issue, Record, totals
 from extract.reports import ReportContent
-from extract.vocabulary import strip_list_numbers
+from extract.vocabulary import budget_line_kind, strip_list_numbers
 
 
 def named_leaves(indicators: list[Indicator]) -> list[Indicator]:
     """Given indicators, return them with leaf names free of list numbers (``1.预算…``)."""
     names = strip_list_numbers([row["level3"] for row in indicators])
     return [{**row, "level3": name} for row, name in zip(indicators, names, strict=True)]
+
+
+def classified(lines: list[BudgetLine]) -> list[BudgetLine]:
+    """Given budget lines, return them with their ``kind`` (total, subtotal, item …): the
+    one classification the warehouse reads (raw.budget_lines.kind)."""
+    return [{**line, "kind": budget_line_kind(line["dimension"], line["item"])} for line in lines]
 
 
 def fill_form_record(
@@ -36,7 +42,7 @@ def fill_form_record(
         "district": district,
         "unit_count": content.unit_count,
     }
-    record["budget_lines"] = content.budget_lines
+    record["budget_lines"] = classified(content.budget_lines)
     record["indicators"] = named_leaves(content.indicators)
     record["totals"] = totals(
         content.total_score, None, content.execution_points, content.execution_score
@@ -163,7 +169,7 @@ def fill_report_record(
     record["document"] = _document(
         "evaluation_report", form.department, fiscal_year, form.unit_count
     )
-    record["budget_lines"] = content.budget_lines
+    record["budget_lines"] = classified(content.budget_lines)
     record["indicators"] = named_leaves(form.indicators)
     record["projects"] = content.projects
     record["totals"] = totals(form.total_score)
@@ -222,7 +228,7 @@ def fill_narrative_record(
     record["document"] = _document(
         "self_evaluation_report", content.department, fiscal_year, content.unit_count
     )
-    record["budget_lines"] = content.budget_lines
+    record["budget_lines"] = classified(content.budget_lines)
     record["totals"] = totals(content.total_score, content.grade)
     found = record["issues"]
     found.extend(_metadata_issues(content.department, fiscal_year, name))

@@ -5,6 +5,10 @@
 - children's points not adding up to their parent's → ``points_sum_mismatch``
 - a printed rate far from actual / budget → ``rate_mismatch``
 - the budget breakdowns not summing to the same total → ``budget_dimension_mismatch``
+
+Each finding carries its numbers as typed fields (``field``, ``observed`` = as printed,
+``expected`` = what the arithmetic gives); the tolerances are the warehouse checks' own
+(``extract.tolerances``, defined once in dbt_project.yml).
 """
 
 from __future__ import annotations
@@ -12,10 +16,7 @@ from __future__ import annotations
 from extract import issues as codes
 from extract.issues import issue, where
 from extract.record import BudgetLine, Indicator, Issue
-
-SCORE_TOLERANCE = 0.01
-RATE_TOLERANCE = 0.006  # a rate printed as a whole percent is off by up to 0.005
-AMOUNT_TOLERANCE = 0.05  # 万元
+from extract.tolerances import tolerances
 
 
 def _fmt(value: float) -> str:
@@ -36,6 +37,9 @@ def check_scores(indicators: list[Indicator], name: str) -> list[Issue]:
                     f"{_fmt(score)} on {_fmt(points)} point(s); expected at most "
                     f"{_fmt(points)}; kept as printed",
                     row["page"],
+                    field=f"indicators.{row['level3']}.score",
+                    observed=score,
+                    expected=points,
                 )
             )
     return found
@@ -57,7 +61,7 @@ def check_leaf_sum(
     if total is None or not scores:
         return []
     leaf_sum = sum(scores) + (outside or 0.0)
-    if abs(leaf_sum - total) <= SCORE_TOLERANCE:
+    if abs(leaf_sum - total) <= tolerances().score:
         return []
     return [
         issue(
@@ -66,6 +70,9 @@ def check_leaf_sum(
             f"{where(name, page)}: leaf scores add up to {_fmt(leaf_sum)} but 总分 is "
             f"printed as {_fmt(total)}; expected them equal",
             page,
+            field="totals.total_score",
+            observed=total,
+            expected=leaf_sum,
         )
     ]
 
@@ -77,6 +84,9 @@ def _points_issue(name: str, page: int | None, what: str, parts: float, whole: f
         f"{where(name, page)}: the points under {what} add up to {_fmt(parts)}, but it is "
         f"printed with {_fmt(whole)}; expected them equal",
         page,
+        field=f"indicators.{what}.points",
+        observed=whole,
+        expected=parts,
     )
 
 
@@ -90,6 +100,7 @@ def check_points(
 
     ``outside`` is the points printed outside the indicator table that 总分 includes.
     """
+    tolerance = tolerances().score
     level2: dict[tuple[str | None, str | None], list[Indicator]] = {}
     for row in indicators:
         level2.setdefault((row["level1"], row["level2"]), []).append(row)
@@ -100,31 +111,36 @@ def check_points(
         leaf_points = sum(row["points"] or 0.0 for row in rows)
         l2_points = first["level2_points"]
         if l2_name is not None and l2_points is not None:
-            if abs(leaf_points - l2_points) > SCORE_TOLERANCE:
+            if abs(leaf_points - l2_points) > tolerance:
                 found.append(_points_issue(name, first["page"], l2_name, leaf_points, l2_points))
         own = l2_points if l2_points is not None else leaf_points
         l1_points, running, page = level1.get(l1_name, (first["level1_points"], 0.0, first["page"]))
         level1[l1_name] = (l1_points, running + own, page)
     for l1_name, (l1_points, running, page) in level1.items():
         if l1_name is not None and l1_points is not None:
-            if abs(running - l1_points) > SCORE_TOLERANCE:
+            if abs(running - l1_points) > tolerance:
                 found.append(_points_issue(name, page, l1_name, running, l1_points))
     if total_points is not None and level1:
         l1_sum = sum(
             points if points is not None else running for points, running, _ in level1.values()
         ) + (outside or 0.0)
-        if abs(l1_sum - total_points) > SCORE_TOLERANCE:
+        if abs(l1_sum - total_points) > tolerance:
             found.append(_points_issue(name, None, "总分", l1_sum, total_points))
     return found
 
 
 def check_budget(lines: list[BudgetLine], name: str) -> list[Issue]:
-    """Given budget lines, return warnings for rates off actual/budget and unequal breakdowns."""
+    """Given budget lines, return warnings for rates off actual/budget and unequal breakdowns.
+
+    Each breakdown (dimension) is compared with the first one printed, per measure, within
+    the amount tolerance of every figure added up.
+    """
+    limits = tolerances()
     found: list[Issue] = []
     for line in lines:
         budget, actual, rate = line["budget"], line["actual"], line["reported_rate"]
         if budget and actual is not None and rate is not None:
-            if abs(actual / budget - rate) > RATE_TOLERANCE:
+            if abs(actual / budget - rate) > limits.rate:
                 found.append(
                     issue(
                         "warning",
@@ -132,27 +148,36 @@ def check_budget(lines: list[BudgetLine], name: str) -> list[Issue]:
                         f"{where(name, line['page'])}: {line['item']} rate printed as "
                         f"{_fmt(rate)} but actual/budget is {_fmt(actual / budget)}",
                         line["page"],
+                        field=f"budget_lines.{line['item']}.reported_rate",
+                        observed=rate,
+                        expected=actual / budget,
                     )
                 )
-    for field in ("budget", "actual"):
-        totals: dict[str, float] = {}
+    for measure in ("budget", "actual"):
+        sums: dict[str, tuple[float, int]] = {}
         for line in lines:
-            value = line[field]  # type: ignore[literal-required]
-            if value is None:
-                totals[line["dimension"]] = float("nan")
-            else:
-                totals[line["dimension"]] = totals.get(line["dimension"], 0.0) + value
-        known = {dim: value for dim, value in totals.items() if value == value}
-        if len(known) > 1 and max(known.values()) - min(known.values()) > AMOUNT_TOLERANCE:
-            page = lines[0]["page"]
-            sums = ", ".join(f"{dim} {_fmt(value)}" for dim, value in known.items())
+            value = line[measure]  # type: ignore[literal-required]
+            total, count = sums.get(line["dimension"], (0.0, 0))
+            total += float("nan") if value is None else value
+            sums[line["dimension"]] = (total, count + 1)
+        known = {dim: pair for dim, pair in sums.items() if pair[0] == pair[0]}
+        if len(known) < 2:
+            continue
+        page = lines[0]["page"]
+        (first, (reference, reference_count)), *others = known.items()
+        for dimension, (total, count) in others:
+            if abs(total - reference) <= limits.amounts(count + reference_count):
+                continue
             found.append(
                 issue(
                     "warning",
                     codes.BUDGET_DIMENSION_MISMATCH,
-                    f"{where(name, page)}: the {field} breakdowns sum to different totals "
-                    f"({sums}); expected one total",
+                    f"{where(name, page)}: the {measure} of {dimension} sums to {_fmt(total)} "
+                    f"but {first} to {_fmt(reference)}; expected one total",
                     page,
+                    field=f"budget_lines.{dimension}.{measure}",
+                    observed=total,
+                    expected=reference,
                 )
             )
     return found

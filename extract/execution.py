@@ -23,10 +23,11 @@ import re
 from dataclasses import dataclass
 
 from extract import issues as codes
-from extract.checks import AMOUNT_TOLERANCE
 from extract.issues import issue, where
 from extract.normalize import compact, join_fragments, parse_number, parse_rate
 from extract.record import BudgetLine, Issue, Project
+from extract.tolerances import tolerances
+from extract.vocabulary import DETAIL_SUFFIX, SUBTOTAL_WORDS, TOTAL_DIMENSION, TOTAL_WORDS
 
 INITIAL = "initial_budget"
 ADJUSTMENT = "adjustment"
@@ -37,10 +38,8 @@ RATE = "reported_rate"
 KEY_ORDER: tuple[str, ...] = (INITIAL, ADJUSTMENT, ADJUSTMENT_RATE, BUDGET, ACTUAL, RATE)
 
 STRUCTURE = "资金结构"
-DETAIL = "资金结构明细"
-TOTAL = "合计"
-TOTAL_WORDS: tuple[str, ...] = ("合计", "总计")
-SUBTOTAL_WORDS: tuple[str, ...] = ("小计",)
+DETAIL = STRUCTURE + DETAIL_SUFFIX
+TOTAL = TOTAL_DIMENSION
 _ADJUSTMENT = re.compile(r"调整(?!后|率)")
 
 
@@ -120,13 +119,18 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}"
 
 
-def _sum_issue(code: str, name: str, page: int | None, what: str, parts: float, whole: float):
+def _sum_issue(code: str, name: str, page: int | None, field: str, parts: float, whole: float):
+    table, what, measure = field.split(".")
     return issue(
         "warning",
         code,
-        f"{where(name, page)}: {what}: the parts add up to {_fmt(parts)} but the printed "
-        f"total is {_fmt(whole)}; expected them equal; kept as printed",
+        f"{where(name, page)}: {what if table == 'budget_lines' else 'projects ' + what} "
+        f"{measure}: the parts add up to {_fmt(parts)} but the printed total is "
+        f"{_fmt(whole)}; expected them equal; kept as printed",
         page,
+        field=field,
+        observed=whole,
+        expected=parts,
     )
 
 
@@ -138,25 +142,28 @@ def _compare(
     page: int | None,
     what: str,
 ) -> list[Issue]:
+    """Given parts and their printed total, return an issue per measure they disagree on;
+    ``what`` is ``<table>.<total line>`` (``projects.合计``, ``budget_lines.基本支出 小计``)."""
     found = []
     for key in (INITIAL, ADJUSTMENT, BUDGET, ACTUAL):
         total = whole[key]
         values = [part[key] for part in parts if part[key] is not None]
         if total is None or not values:
             continue
-        if abs(sum(values) - total) > AMOUNT_TOLERANCE:
-            found.append(_sum_issue(code, name, page, f"{what} {key}", sum(values), total))
+        if abs(sum(values) - total) > tolerances().amounts(len(values) + 1):
+            found.append(_sum_issue(code, name, page, f"{what}.{key}", sum(values), total))
     return found
 
 
 def check_adjustment(
-    label: str, figures: dict[str, float | None], name: str, page: int | None
+    label: str, figures: dict[str, float | None], name: str, page: int | None, table: str
 ) -> list[Issue]:
-    """Given a row's figures, return a warning when 年初预算数 + 调整金额 ≠ 调整后预算数."""
+    """Given a row of ``table`` (budget_lines, projects) and its figures, return a warning
+    when 年初预算数 + 调整金额 ≠ 调整后预算数 (beyond the tolerance of three amounts)."""
     initial, change, budget = figures[INITIAL], figures[ADJUSTMENT], figures[BUDGET]
     if initial is None or change is None or budget is None:
         return []
-    if abs(initial + change - budget) <= AMOUNT_TOLERANCE:
+    if abs(initial + change - budget) <= tolerances().amounts(3):
         return []
     return [
         issue(
@@ -166,6 +173,9 @@ def check_adjustment(
             f"{_fmt(change)} is {_fmt(initial + change)} but 调整后预算数 is printed as "
             f"{_fmt(budget)}; expected them equal; kept as printed",
             page,
+            field=f"{table}.{label}.{BUDGET}",
+            observed=budget,
+            expected=initial + change,
         )
     ]
 
@@ -180,11 +190,18 @@ def budget_from_rows(
     structure: list[dict[str, float | None]] = []
     for row in rows:
         figures = _figures(row, keys)
-        found.extend(check_adjustment(row.label, figures, name, row.page))
+        found.extend(check_adjustment(row.label, figures, name, row.page, "budget_lines"))
         if _is_total(row.label) or (row.group and _is_total(row.group) and not row.label):
             lines.append(_line(TOTAL, TOTAL, figures, row.page))
             found.extend(
-                _compare(structure, figures, codes.BUDGET_TOTAL_MISMATCH, name, row.page, "合计")
+                _compare(
+                    structure,
+                    figures,
+                    codes.BUDGET_TOTAL_MISMATCH,
+                    name,
+                    row.page,
+                    f"budget_lines.{TOTAL}",
+                )
             )
         elif row.group and _is_subtotal(row.label):
             lines.append(_line(STRUCTURE, row.group, figures, row.page))
@@ -196,7 +213,7 @@ def budget_from_rows(
                     codes.BUDGET_SUBTOTAL_MISMATCH,
                     name,
                     row.page,
-                    f"{row.group} 小计",
+                    f"budget_lines.{row.group} 小计",
                 )
             )
         elif row.group:
@@ -228,7 +245,7 @@ def projects_from_rows(
         if _is_total(row.label):
             totals.append((figures, row.page))
             continue
-        found.extend(check_adjustment(row.label, figures, name, row.page))
+        found.extend(check_adjustment(row.label, figures, name, row.page, "projects"))
         parts.append(figures)
         projects.append(
             {
@@ -243,7 +260,7 @@ def projects_from_rows(
         )
     for figures, page in totals:
         found.extend(
-            _compare(parts, figures, codes.PROJECT_SUM_MISMATCH, name, page, "projects 合计")
+            _compare(parts, figures, codes.PROJECT_SUM_MISMATCH, name, page, f"projects.{TOTAL}")
         )
     return projects, found
 

@@ -46,6 +46,8 @@ BUDGET_SUBTOTAL_MISMATCH = "budget_subtotal_mismatch"
 BUDGET_TOTAL_MISMATCH = "budget_total_mismatch"
 PROJECT_SUM_MISMATCH = "project_sum_mismatch"
 TOTAL_SCORE_MISMATCH = "total_score_mismatch"
+# a value OCR read with low confidence: ``field`` names the cell, ``observed`` the value read
+OCR_LOW_CONFIDENCE = "ocr_low_confidence"
 MISSING_PROJECT_TABLE = "missing_project_table"
 PARTLY_READ = "partly_read"  # rows or cells of a found table that could not be read
 
@@ -54,9 +56,33 @@ TEXT_LAYER_FALLBACK = "text_layer_fallback"
 BORDERLESS_TABLES = "borderless_tables"
 
 
-def issue(severity: str, code: str, message: str, page: int | None = None) -> Issue:
-    """Given a severity, a stable code, a message and an optional page, return an issue entry."""
-    return {"severity": severity, "code": code, "message": message, "page": page}
+def issue(
+    severity: str,
+    code: str,
+    message: str,
+    page: int | None = None,
+    *,
+    field: str | None = None,
+    observed: float | None = None,
+    expected: float | None = None,
+) -> Issue:
+    """Given a severity, a stable code, a message for a person and an optional page, return
+    an issue entry.
+
+    A numeric finding also names what it concerns (``field``: ``projects.合计.actual``,
+    ``budget_lines.资金来源.budget``, an indicator, an OCR cell) and its numbers: the value
+    printed or read (``observed``) and the value the arithmetic expects (``expected``).
+    The warehouse checks read these typed fields, never the message.
+    """
+    return {
+        "severity": severity,
+        "code": code,
+        "message": message,
+        "page": page,
+        "field": field,
+        "observed": None if observed is None else float(observed),
+        "expected": None if expected is None else float(expected),
+    }
 
 
 def printable(path: str | os.PathLike[str]) -> str:

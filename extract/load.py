@@ -19,7 +19,7 @@ import pandas as pd
 
 from extract.envelope import Envelope, read_envelope
 from extract.issues import FISCAL_YEAR_MISMATCH
-from extract.raw_tables import RAW_DDL
+from extract.raw_tables import RAW_DDL, classify_budget_lines
 from extract.record import is_quarantined
 
 
@@ -46,7 +46,8 @@ def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Given a writable connection, create the ``raw`` schema and tables if missing."""
+    """Given a writable connection, create the ``raw`` schema and tables if missing (and add
+    the columns of a newer schema to an older warehouse)."""
     for statement in RAW_DDL:
         con.execute(statement)
 
@@ -237,6 +238,8 @@ def load_envelope_data(
                     con.execute(f"delete from {table} where sha256 = ?", [sha256])
             for table, rows in tables.items():
                 _insert(con, table, rows)
+            # budget lines of records (or warehouses) older than their kind
+            classify_budget_lines(con)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

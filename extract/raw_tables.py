@@ -7,6 +7,11 @@ their reasons in ``raw.extraction_issues``; staging models read ``status = 'load
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
+
+from extract.vocabulary import budget_line_kind
+
 RAW_DDL: tuple[str, ...] = (
     "create schema if not exists raw",
     """
@@ -120,3 +125,31 @@ CHILD_TABLES: tuple[str, ...] = (
     "raw.projects",
     "raw.extraction_issues",
 )
+
+
+def classify_budget_lines(con: duckdb.DuckDBPyConnection) -> int:
+    """Given a writable connection, set ``kind`` on the budget lines loaded before it was
+    recorded (by ``extract.vocabulary.budget_line_kind``, the one classification); return
+    how many lines were classified."""
+    rows = con.execute(
+        "select sha256, line_number, dimension, item from raw.budget_lines where kind is null"
+    ).fetchall()
+    if not rows:
+        return 0
+    kinds = pd.DataFrame(
+        [(sha, number, budget_line_kind(dim, item)) for sha, number, dim, item in rows],
+        columns=["sha256", "line_number", "kind"],
+    )
+    con.register("budget_line_kinds", kinds)
+    try:
+        con.execute(
+            """
+            update raw.budget_lines set kind = budget_line_kinds.kind
+            from budget_line_kinds
+            where raw.budget_lines.sha256 = budget_line_kinds.sha256
+                and raw.budget_lines.line_number = budget_line_kinds.line_number
+            """
+        )
+    finally:
+        con.unregister("budget_line_kinds")
+    return len(rows)

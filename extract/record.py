@@ -7,7 +7,7 @@ See ``docs/architecture.md`` and DESIGN.md for the field meanings.
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 SCHEMA_VERSION = 1
 
@@ -26,6 +26,7 @@ class Source(TypedDict):
     sha256: str
     media_type: str
     pages: int | None
+    ocr: NotRequired[bool]  # True when a page was read by OCR (absent in older records: False)
 
 
 class Document(TypedDict):
@@ -46,6 +47,8 @@ class BudgetLine(TypedDict):
     initial_budget: float | None
     adjustment: float | None
     page: int | None
+    # total | dimension_total | subtotal | detail | item (extract.vocabulary.budget_line_kind)
+    kind: NotRequired[str]
 
 
 class Indicator(TypedDict):
@@ -83,8 +86,12 @@ class Totals(TypedDict):
 class Issue(TypedDict):
     severity: str
     code: str
-    message: str
+    message: str  # for a person; checks read the typed fields below, never the message
     page: int | None
+    # a numeric finding: what it concerns, the value printed or read, the value expected
+    field: NotRequired[str | None]
+    observed: NotRequired[float | None]
+    expected: NotRequired[float | None]
 
 
 class Record(TypedDict):
@@ -128,7 +135,13 @@ def empty_record(path: str, sha256: str, media_type: str) -> Record:
     """Given a file's identity, return a record with no content (family ``unknown``)."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "source": {"path": path, "sha256": sha256, "media_type": media_type, "pages": None},
+        "source": {
+            "path": path,
+            "sha256": sha256,
+            "media_type": media_type,
+            "pages": None,
+            "ocr": False,
+        },
         "document": {
             "family": "unknown",
             "department": None,

@@ -22,9 +22,9 @@ from extract.normalize import compact
 from extract.pdf_tables import TableRow
 from extract.record import BudgetLine, Issue, Project
 from extract.text_layer import Line, read_indicators, split_lines
+from extract.tolerances import tolerances
 
 _SCORE_SENTENCE = re.compile(r"综合(?:评分|得分)(?:为|是|:)?(\d{1,3}(?:\.\d+)?)分")
-SCORE_TOLERANCE = 0.005
 
 
 @dataclass
@@ -70,7 +70,7 @@ def _settle_total(content: ReportContent, lines: list[Line], name: str) -> None:
     if form.total_score is None:
         form.total_score, form.total_page = stated, page
         return
-    if stated is not None and abs(stated - form.total_score) > SCORE_TOLERANCE:
+    if stated is not None and abs(stated - form.total_score) > tolerances().score:
         content.issues.append(
             issue(
                 "warning",
@@ -79,6 +79,9 @@ def _settle_total(content: ReportContent, lines: list[Line], name: str) -> None:
                 f"table's total is {form.total_score:g}; expected them equal; the table's "
                 "total is kept",
                 page,
+                field="totals.total_score",
+                observed=stated,
+                expected=form.total_score,
             )
         )
 

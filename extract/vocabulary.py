@@ -159,6 +159,36 @@ ITEM_DIMENSIONS: tuple[tuple[str, str], ...] = (
 )
 TOTAL_ITEM_WORDS: tuple[str, ...] = ("资金总额", "合计", "总计", "支出规模")
 TOTAL_DIMENSION = "合计"
+TOTAL_WORDS: tuple[str, ...] = ("合计", "总计")  # a total line's label, or a total dimension
+SUBTOTAL_WORDS: tuple[str, ...] = ("小计",)
+DETAIL_SUFFIX = "明细"  # 资金结构明细 details the lines of 资金结构
+
+# Kinds of budget lines: classified here once, stored as raw.budget_lines.kind, read by
+# every model (a total is never added to its parts).
+GRAND_TOTAL = "total"  # the grand total (dimension 合计 / 总计)
+DIMENSION_TOTAL = "dimension_total"  # a 合计 / 总计 line inside a dimension: all its parts
+SUBTOTAL = "subtotal"  # a 小计 line (基本支出小计): the parts since the previous total line
+DETAIL = "detail"  # a line of a 明细 dimension: a part of the group line printed after it
+ITEM = "item"  # a part of its dimension
+BUDGET_LINE_KINDS: tuple[str, ...] = (GRAND_TOTAL, DIMENSION_TOTAL, SUBTOTAL, DETAIL, ITEM)
+
+
+def budget_line_kind(dimension: str | None, item: str | None) -> str:
+    """Given a budget line's dimension and item, return its kind (``BUDGET_LINE_KINDS``).
+
+    ``合计 / 合计`` → total; ``资金结构 / 基本支出小计`` → subtotal; ``资金来源 / 合计`` →
+    dimension_total; ``资金结构明细 / 人员经费`` → detail; ``资金来源 / 财政拨款`` → item.
+    """
+    dimension_text, item_text = compact(dimension), compact(item)
+    if dimension_text in TOTAL_WORDS:
+        return GRAND_TOTAL
+    if item_text.endswith(SUBTOTAL_WORDS):
+        return SUBTOTAL
+    if item_text.endswith(TOTAL_WORDS):
+        return DIMENSION_TOTAL
+    if dimension_text.endswith(DETAIL_SUFFIX):
+        return DETAIL
+    return ITEM
 
 
 def is_group_header(text: str | None) -> bool:

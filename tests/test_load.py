@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from extract.envelope import extract_to_envelope, read_envelope, write_envelope
+from extract.issues import OCR_LOW_CONFIDENCE, PROJECT_SUM_MISMATCH, issue
 from extract.load import load_envelopes
 from extract.record import Record, empty_record
 
@@ -77,6 +78,11 @@ def _counts(warehouse: Path) -> dict[str, int]:
     tables = ["submissions", "budget_lines", "indicator_scores", "projects", "extraction_issues"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in tables}
+
+
+def _rows(warehouse: Path, query: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(query).fetchall()
 
 
 def test_load_writes_every_part_and_second_load_is_a_noop(tmp_path: Path) -> None:
@@ -189,3 +195,65 @@ def test_quarantined_file_extracted_again_replaces_its_quarantined_row(tmp_path:
         issues = con.execute("select count(*) from raw.extraction_issues").fetchone()[0]
     assert rows == [("loaded",)]
     assert issues == 0
+
+
+def test_typed_issue_fields_and_ocr_provenance_are_stored(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    scanned = _record("1" * 64)
+    scanned["source"]["ocr"] = True
+    scanned["issues"] = [
+        issue(
+            "warning",
+            PROJECT_SUM_MISMATCH,
+            "x.pdf p.9: reworded at will",
+            9,
+            field="projects.合计.actual",
+            observed=460,
+            expected=450.0,
+        ),
+        issue("warning", OCR_LOW_CONFIDENCE, "x.pdf p.2: 财政拨款 read as 127208.53", 2),
+    ]
+    older = _record("2" * 64, department="广州市天河区教育局")
+    del older["source"]["ocr"]  # a record written before OCR provenance existed
+    records = tmp_path / "records"
+    load_envelopes(warehouse, [_envelope(records, scanned), _envelope(records, older)])
+    issues = _rows(
+        warehouse,
+        "select code, page, field, observed, expected from raw.extraction_issues order by 1",
+    )
+    ocr = _rows(warehouse, "select sha256, source_ocr from raw.submissions order by 1")
+    kinds = _rows(warehouse, "select distinct kind from raw.budget_lines")
+    assert issues == [
+        ("ocr_low_confidence", 2, None, None, None),
+        ("project_sum_mismatch", 9, "projects.合计.actual", 460.0, 450.0),
+    ]
+    assert ocr == [("1" * 64, True), ("2" * 64, False)]
+    assert kinds == [("item",)]  # classified by the loader when the record has no kind
+
+
+def test_an_old_warehouse_gets_the_new_columns_in_place(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    load_envelopes(warehouse, [_envelope(tmp_path / "r1", _record("3" * 64))])
+    with duckdb.connect(str(warehouse)) as con:  # as a warehouse written before them
+        for table, column in (
+            ("submissions", "source_ocr"),
+            ("budget_lines", "kind"),
+            ("extraction_issues", "field"),
+            ("extraction_issues", "observed"),
+            ("extraction_issues", "expected"),
+        ):
+            con.execute(f"alter table raw.{table} drop column {column}")
+    total = _record("4" * 64, department="广州市天河区教育局")
+    total["budget_lines"][0].update(dimension="合计", item="合计")
+    load_envelopes(warehouse, [_envelope(tmp_path / "r2", total)])
+    columns = {
+        table: [row[0] for row in _rows(warehouse, f"describe raw.{table}")]
+        for table in ("submissions", "budget_lines", "extraction_issues")
+    }
+    kinds = _rows(warehouse, "select sha256, kind from raw.budget_lines order by 1")
+    ocr = _rows(warehouse, "select source_ocr from raw.submissions order by sha256")
+    assert columns["submissions"][-1] == "source_ocr"
+    assert columns["budget_lines"][-1] == "kind"
+    assert columns["extraction_issues"][-3:] == ["field", "observed", "expected"]
+    assert kinds == [("3" * 64, "item"), ("4" * 64, "total")]  # the old line classified too
+    assert ocr == [(None,), (False,)]
