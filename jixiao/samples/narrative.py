@@ -119,6 +119,7 @@ def narrative_truth(sample: NarrativeSample, drawn: dict[str, int]) -> dict[str,
                 "initial_budget": float(sample.initial),
                 "adjustment": None,
                 "page": drawn["figures"],
+                "kind": "total",
             }
         ],
         "indicators": [],

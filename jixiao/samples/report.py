@@ -368,11 +368,11 @@ def report_truth(sample: ReportSample, drawn: dict[str, Any], file_name: str) ->
     lines = []
     for (group, item, figures), page in zip(_budget_rows(sample), drawn["budget"], strict=True):
         if group == "合计":
-            dimension, item = "合计", "合计"
+            dimension, item, kind = "合计", "合计", "total"
         elif item == "小计":
-            dimension, item = "资金结构", group
+            dimension, item, kind = "资金结构", group, "item"
         else:
-            dimension = "资金结构明细"
+            dimension, kind = "资金结构明细", "detail"
         lines.append(
             {
                 "dimension": dimension,
@@ -383,6 +383,7 @@ def report_truth(sample: ReportSample, drawn: dict[str, Any], file_name: str) ->
                 "initial_budget": _float(figures.initial),
                 "adjustment": _float(figures.adjustment),
                 "page": page,
+                "kind": kind,
             }
         )
     projects = [

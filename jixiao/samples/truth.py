@@ -96,6 +96,7 @@ def truth_record(
                 "initial_budget": None,
                 "adjustment": None,
                 "page": 1,
+                "kind": "item",  # a form's columns: parts of 资金来源, 资金结构, 预算级次
             }
             for cell in sample.budget
         ],
