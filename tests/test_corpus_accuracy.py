@@ -1,6 +1,7 @@
 """Forms the project did not generate (../shared/corpus): spreadsheets exported to PDF by an
 office suite, ruled and borderless, several templates including the national one, and
-text layers, each with a golden. Skipped, with the reason, where ../shared is absent."""
+text layers, each with a golden. Marked ``shared``: skipped, saying so, where ../shared is
+absent."""
 
 from __future__ import annotations
 
@@ -14,9 +15,7 @@ from jixiao.cli import main
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"{CORPUS} is absent (it sits beside the checkout in CI)"
-)
+pytestmark = pytest.mark.shared("corpus")
 
 
 @pytest.fixture(scope="module")

@@ -22,11 +22,11 @@ def compose() -> dict:
     return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
 
 
+@pytest.mark.shared("schemas/compose-spec.json")
 def test_compose_matches_the_compose_specification(compose: dict) -> None:
+    import jsonschema
+
     schema_path = SHARED / "schemas" / "compose-spec.json"
-    if not schema_path.exists():
-        pytest.skip("../shared/schemas/compose-spec.json is absent")
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     jsonschema.validate(compose, schema)
 

@@ -1,21 +1,19 @@
-"""The text-layer path on the real seeds (skipped when ../shared/seeds is absent)."""
+"""The text-layer path on the real seeds (marked ``shared``: skipped where ../shared is absent)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from extract.api import extract_file
 from extract.record import Record, is_quarantined
+from tests.conftest import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+pytestmark = pytest.mark.shared("seeds")
 
 
 def _seed(prefix: str) -> Record:
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
-    if not found:
-        pytest.skip(f"seed {prefix} not found under {SEEDS}")
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    assert found, f"seed {prefix} not found under {SEEDS}"
     return extract_file(found[0])
 
 

@@ -49,7 +49,7 @@ def test_inspect_of_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixtur
     assert "no such file" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
+@pytest.mark.shared("corpus")
 def test_inspect_of_a_national_form_shows_its_budget_table_and_execution_points(
     capsys: pytest.CaptureFixture,
 ) -> None:

@@ -14,8 +14,9 @@ import pytest
 
 from extract.text_layer import parse_text
 from jixiao.accuracy import compare_golden
+from tests.conftest import SHARED
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = SHARED / "corpus"
 
 GUANGZHOU = """部门整体支出绩效自评表
 （2021年度）
@@ -92,12 +93,13 @@ def test_national_levels_by_position() -> None:
 
 
 def _plain_text(pdf: Path) -> str:
-    pdfplumber = pytest.importorskip("pdfplumber")
+    import pdfplumber
+
     with pdfplumber.open(pdf) as document:
         return "\f".join(page.extract_text() or "" for page in document.pages)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (/work/shared) is absent")
+@pytest.mark.shared("corpus")
 def test_corpus_plain_text_layers(tmp_path: Path) -> None:
     """The corpus PDFs' plain text layers (page.extract_text()) read against their goldens."""
     from extract.api import extract_file

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,6 +10,7 @@ from extract.api import extract_file
 from extract.text_blocks import cells_of, department_from_lines, parse_blocks
 from extract.text_layer import parse_text, split_lines
 from jixiao.accuracy import compare_golden
+from tests.conftest import SHARED
 
 
 def _blocks(*cells: str) -> str:
@@ -214,13 +214,11 @@ def test_a_number_alone_on_a_line_is_a_cell_of_its_own() -> None:
     ]
 
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = SHARED / "corpus"
 FIXTURE = CORPUS / "gz-2023-conghua-wenlv.txt"
 
 
-@pytest.mark.skipif(
-    not FIXTURE.exists(), reason=f"{FIXTURE} is absent (the shared corpus is not mounted)"
-)
+@pytest.mark.shared("corpus/gz-2023-conghua-wenlv.txt")
 def test_corpus_reading_order_text_layer() -> None:
     golden = json.loads((CORPUS / (FIXTURE.name + ".golden.json")).read_text(encoding="utf-8"))
     scores = compare_golden(extract_file(FIXTURE), golden)
