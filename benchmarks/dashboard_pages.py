@@ -113,10 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
     from streamlit.testing.v1 import AppTest
 
-    from jixiao import serving
+    from jixiao.stages import publish
 
     started = time.perf_counter()
-    published = serving.publish(warehouse, serving_copy)
+    published = publish.publish(warehouse, serving_copy)
     publish_seconds = time.perf_counter() - started
     with duckdb.connect(str(warehouse), read_only=True) as con:
         years, department_years = con.execute(

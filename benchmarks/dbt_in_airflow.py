@@ -12,15 +12,15 @@ first dbt phase and the GX validation so ``quality.check_results`` exists), keep
 a pristine file, and times every variant on its own fresh copy of that file:
 
 ``plain``
-    ``dbt build`` as ``jixiao.transform.run_dbt`` runs it (one subprocess), no Airflow.
+    ``dbt build`` as ``jixiao.stages.transform.run_dbt`` runs it (one subprocess), no Airflow.
 ``noop``
     a DAG with one ``@task`` that does nothing: the cost of one Airflow task alone.
 ``one_task``
-    a DAG with one ``@task`` calling ``jixiao.transform.dbt_build`` (our approach), run
+    a DAG with one ``@task`` calling ``jixiao.stages.transform.dbt_build`` (our approach), run
     with ``dag.test()``.
 ``two_tasks``
     the production shape without the checks in between: ``dbt_build_before_checks``
-    then ``dbt_build_after_checks`` (``jixiao.transform``), one task each.
+    then ``dbt_build_after_checks`` (``jixiao.stages.transform``), one task each.
 ``cosmos``
     a cosmos ``DbtTaskGroup`` (``LoadMode.DBT_MANIFEST`` from a manifest made by ``dbt
     parse`` beforehand; ``ExecutionMode.LOCAL``, dbt as a subprocess of the bench
@@ -112,7 +112,7 @@ def snapshot_project(work: Path) -> Path:
     """Copy dbt_project/ (without build output) into the work folder; return the copy.
 
     Every variant then runs the same version of the models even while others edit the
-    repository's project; ``jixiao.transform`` honours ``JIXIAO_DBT_PROJECT_DIR``.
+    repository's project; ``jixiao.stages.transform`` honours ``JIXIAO_DBT_PROJECT_DIR``.
     """
     copy = work / "dbt_project"
     shutil.copytree(
@@ -192,7 +192,7 @@ def extract_all(inbox: Path, warehouse: Path, records: Path) -> list[Path]:
     """Extract every inbox file into an envelope (as the mapped extract tasks do)."""
     from extract.api import extract_file
     from extract.envelope import extract_to_envelope
-    from jixiao.discover import discover
+    from jixiao.stages.discover import discover
 
     found = discover(inbox, warehouse)
     return [
@@ -205,7 +205,7 @@ def prepare(work: Path, submissions: int) -> tuple[Path, dict[str, Any]]:
     """Build the pristine warehouse every variant starts from; return it and its facts."""
     from expectations.validate import validate_warehouse
     from extract.load import load_envelopes
-    from jixiao import transform
+    from jixiao.stages import transform
 
     inbox, records = work / "inbox", work / "records"
     pristine = work / "pristine" / "jixiao.duckdb"
@@ -235,7 +235,7 @@ def prepare(work: Path, submissions: int) -> tuple[Path, dict[str, Any]]:
 def make_manifest(work: Path, warehouse: Path) -> Path:
     """Parse the project twice, warming dbt's partial parse; return the manifest's path.
 
-    1. ``dbt parse`` as ``jixiao.transform`` runs dbt, into the run folder's target
+    1. ``dbt parse`` as ``jixiao.stages.transform`` runs dbt, into the run folder's target
        (``JIXIAO_DBT_TARGET_DIR``): ``plain`` and ``one_task`` then start warm, as a
        deployment with a persistent target folder does.
     2. ``dbt parse --profile … --target …`` (cosmos passes both flags, and they are part
@@ -243,7 +243,7 @@ def make_manifest(work: Path, warehouse: Path) -> Path:
        ``LoadMode.DBT_MANIFEST`` and its partial_parse.msgpack is put in the project
        snapshot's ``target/``, where cosmos looks for one before its first task.
     """
-    from jixiao import transform
+    from jixiao.stages import transform
 
     transform.run_dbt(["parse"], warehouse)
     os.environ["JIXIAO_DBT_TARGET_DIR"] = str(work / "parse")
@@ -302,7 +302,7 @@ ONE_TASK_DAG = """
 def bench_one_task():
     @task
     def dbt_build() -> None:
-        from jixiao.transform import dbt_build as build
+        from jixiao.stages.transform import dbt_build as build
 
         build(Path(WAREHOUSE))
 
@@ -317,13 +317,13 @@ TWO_TASKS_DAG = """
 def bench_two_tasks():
     @task
     def dbt_build() -> None:
-        from jixiao.transform import dbt_build_before_checks
+        from jixiao.stages.transform import dbt_build_before_checks
 
         dbt_build_before_checks(Path(WAREHOUSE))
 
     @task
     def dbt_build_marts() -> None:
-        from jixiao.transform import dbt_build_after_checks
+        from jixiao.stages.transform import dbt_build_after_checks
 
         dbt_build_after_checks(Path(WAREHOUSE))
 
@@ -549,8 +549,8 @@ class _Capture(logging.Handler):
 
 
 def run_plain(warehouse: Path) -> dict[str, Any]:
-    """Time ``dbt build`` run exactly as ``jixiao.transform.run_dbt`` runs it."""
-    from jixiao import transform
+    """Time ``dbt build`` run exactly as ``jixiao.stages.transform.run_dbt`` runs it."""
+    from jixiao.stages import transform
 
     capture = _Capture()
     logger = logging.getLogger(transform.__name__)

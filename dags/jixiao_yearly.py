@@ -7,14 +7,14 @@ transform_needed skips dbt and the checks when raw data and code are unchanged s
 the marts were built (``force_transform`` overrides). Marts are built after the GX
 validation, so they carry its quality status.
 
-Wiring only: every step calls a typed function in ``jixiao.pipeline``. Warehouse tasks
-run one at a time (pool, queue); extract tasks pass envelopes to load_raw as XComs.
+Wiring only: each task calls a typed function of its stage, ``jixiao.stages.<stage>``;
+settings come from ``jixiao.settings``. Warehouse tasks run one at a time (pool, queue);
+extract tasks pass envelopes to load_raw as XComs.
 A scheduled run for a year not in the inbox yet is skipped at once.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import (
@@ -27,13 +27,10 @@ from airflow.sdk import (
     task,
 )
 
-INBOX = os.getenv("JIXIAO_INBOX", "")
-BATCH_SIZE = int(os.getenv("JIXIAO_BATCH_SIZE", "25"))
-RETRIES = int(os.getenv("JIXIAO_RETRIES", "2"))
-RETRY_DELAY_SECONDS = int(os.getenv("JIXIAO_RETRY_DELAY_SECONDS", "60"))
-WAREHOUSE_POOL = os.getenv("JIXIAO_WAREHOUSE_POOL", "jixiao_warehouse")
-# Celery queue of the worker holding the warehouse
-WAREHOUSE_QUEUE = os.getenv("JIXIAO_WAREHOUSE_QUEUE", "default")
+from jixiao.settings import resolve
+
+SETTINGS = resolve()
+WAREHOUSE = {"pool": SETTINGS.warehouse_pool, "queue": SETTINGS.warehouse_queue}
 # One run per fiscal year: the run for the interval starting 1 January Y processes inbox/Y.
 YEARLY = CronDataIntervalTimetable("@yearly", timezone="UTC")
 MARTS = (
@@ -52,8 +49,8 @@ MART_ASSETS = [Asset(name=f"jixiao.marts.{name}", uri=f"jixiao://marts/{name}") 
 
 DEFAULT_ARGS = {
     "owner": "jixiao",
-    "retries": RETRIES,
-    "retry_delay": timedelta(seconds=RETRY_DELAY_SECONDS),
+    "retries": SETTINGS.retries,
+    "retry_delay": timedelta(seconds=SETTINGS.retry_delay_seconds),
 }
 
 
@@ -66,14 +63,14 @@ DEFAULT_ARGS = {
     default_args=DEFAULT_ARGS,
     tags=["jixiao", "warehouse", "performance-evaluation"],
     params={
-        "inbox": Param(INBOX, type="string", description="Inbox folder (empty: JIXIAO_INBOX)"),
+        "inbox": Param("", type="string", description="Inbox folder (empty: JIXIAO_INBOX)"),
         "year": Param(
             None,
             type=["null", "integer"],
             description="Fiscal year folder to process; null: the run's logical year "
             "(scheduled and backfill runs) or every year folder (manual runs)",
         ),
-        "batch_size": Param(BATCH_SIZE, type="integer", minimum=1),
+        "batch_size": Param(SETTINGS.batch_size, type="integer", minimum=1),
         "reprocess_quarantined": Param(
             False, type="boolean", description="Extract files quarantined earlier again"
         ),
@@ -84,21 +81,21 @@ DEFAULT_ARGS = {
     doc_md=__doc__,
 )
 def jixiao_yearly() -> None:
-    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
+    @task(**WAREHOUSE)
     def discover() -> list[list[dict]]:
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-        from jixiao import pipeline
+        from jixiao.stages import discover as stage
 
         context = get_current_context()
         logical_date = context.get("logical_date")
         try:
-            planned = pipeline.plan_run(
+            planned = stage.plan_run(
                 context["params"],
                 context["dag_run"].run_type,
                 logical_date.year if logical_date else None,
             )
-        except pipeline.YearNotArrived as exc:
+        except stage.YearNotArrived as exc:
             raise AirflowSkipException(str(exc)) from exc  # the whole run, no retry
         except FileNotFoundError as exc:
             raise AirflowFailException(str(exc)) from exc  # no inbox: no retry
@@ -107,51 +104,49 @@ def jixiao_yearly() -> None:
 
     @task
     def extract(batch: list[dict]) -> list[str]:
-        from jixiao import pipeline
+        from jixiao.stages.extract import extract_batch
 
-        return pipeline.extract_batch(batch, get_current_context()["run_id"])
+        return extract_batch(batch, get_current_context()["run_id"])
 
     # runs after an empty extract; skipped with discover
-    @task(trigger_rule="none_failed_min_one_success", pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
+    @task(trigger_rule="none_failed_min_one_success", **WAREHOUSE)
     def load_raw(envelope_batches: list[list[str]] | None = None) -> dict:
-        from jixiao import pipeline
+        from jixiao.stages.load import load
 
-        return pipeline.load(list(envelope_batches or []))
+        return load(list(envelope_batches or []))
 
-    @task.short_circuit(
-        ignore_downstream_trigger_rules=False, pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE
-    )
+    @task.short_circuit(ignore_downstream_trigger_rules=False, **WAREHOUSE)
     def transform_needed(loaded: dict) -> bool:
-        from jixiao import pipeline
+        from jixiao.stages.transform import transform_needed
 
-        return pipeline.transform_needed(get_current_context()["params"]["force_transform"])
+        return transform_needed(get_current_context()["params"]["force_transform"])
 
-    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
+    @task(**WAREHOUSE)
     def dbt_build() -> dict:
-        from jixiao import pipeline
+        from jixiao.stages.transform import transform
 
-        return pipeline.transform("before_checks")
+        return transform("before_checks")
 
-    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
+    @task(**WAREHOUSE)
     def validate() -> dict:
-        from jixiao import pipeline
+        from jixiao.stages.validate import validate
 
-        return pipeline.validate(get_current_context()["run_id"])
+        return validate(get_current_context()["run_id"])
 
-    @task(outlets=MART_ASSETS, pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
+    @task(outlets=MART_ASSETS, **WAREHOUSE)
     def dbt_build_marts() -> dict:
-        from jixiao import pipeline
+        from jixiao.stages.transform import transform
 
-        return pipeline.transform("after_checks")
+        return transform("after_checks")
 
-    @task(trigger_rule="none_failed_min_one_success", queue=WAREHOUSE_QUEUE)
+    @task(trigger_rule="none_failed_min_one_success", queue=WAREHOUSE["queue"])
     def publish(loaded: dict) -> dict:
-        from jixiao import pipeline
+        from jixiao.stages.publish import summarize
 
         context = get_current_context()
         counts = context["ti"].xcom_pull(task_ids="discover", key="counts")
         checked = context["ti"].xcom_pull(task_ids="validate")  # None when skipped
-        return pipeline.summarize(context["run_id"], counts, loaded, checked)
+        return summarize(context["run_id"], counts, loaded, checked)
 
     planned = discover()
     envelopes = extract.expand(batch=planned)

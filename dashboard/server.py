@@ -16,14 +16,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent / "app.py"
-DEFAULT_PORT = 8501
-DEFAULT_ADDRESS = "127.0.0.1"
 
 log = logging.getLogger(__name__)
 
 
-def command(port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> list[str]:
-    """Given a port and an address, return the command line that serves the dashboard."""
+def command(port: int, address: str | None = None) -> list[str]:
+    """Given a port and an address (default ``DASHBOARD_ADDRESS``), return the command line
+    that serves the dashboard."""
+    if address is None:
+        from jixiao import settings
+
+        address = settings.resolve().dashboard_address
     return [
         sys.executable,
         "-m",
@@ -51,36 +54,33 @@ def command(port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> list[st
 
 def generate_dbt_docs(warehouse: Path) -> Path | None:
     """Given the warehouse, write dbt's one-file docs site; return it (``None``: no warehouse)."""
-    from jixiao import settings
     from jixiao.locking import warehouse_lock
-    from jixiao.transform import dbt_target_dir, run_dbt
+    from jixiao.stages.transform import dbt_target_dir, run_dbt
 
     if not warehouse.is_file():
         return None
-    # where the pipeline keeps dbt's target (jixiao.pipeline.transform does the same)
-    os.environ.setdefault("JIXIAO_DBT_TARGET_DIR", str(settings.resolve().dbt_target_dir))
-    with warehouse_lock(warehouse):
+    with warehouse_lock(warehouse):  # dbt's target: JIXIAO_DBT_TARGET_DIR, as the pipeline's
         run_dbt(["docs", "generate", "--static"], warehouse)
-    return dbt_target_dir(warehouse) / "static_index.html"
+    return dbt_target_dir() / "static_index.html"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from jixiao import settings
+    from jixiao.stages.publish import publish_after_run
+
+    cfg = settings.resolve()
     parser = argparse.ArgumentParser(prog="python -m dashboard.server", description=__doc__)
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("DASHBOARD_PORT", DEFAULT_PORT))
-    )
-    parser.add_argument("--address", default=os.environ.get("DASHBOARD_ADDRESS", DEFAULT_ADDRESS))
+    parser.add_argument("--port", type=int, default=cfg.dashboard_port, help="DASHBOARD_PORT")
+    parser.add_argument("--address", default=cfg.dashboard_address, help="DASHBOARD_ADDRESS")
     parser.add_argument("--no-docs", action="store_true", help="do not generate the dbt docs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from jixiao import serving, settings
-
     # a warehouse built before serving copies existed gets its first one now
-    published = serving.publish_after_run(settings.resolve().warehouse, None, rebuilt=False)
+    published = publish_after_run(cfg.warehouse, None, rebuilt=False)
     log.info("serving copy: %s", published or "none yet (no marts): run make demo or jixiao run")
     if not args.no_docs:
         try:
-            site = generate_dbt_docs(settings.resolve().warehouse)
+            site = generate_dbt_docs(cfg.warehouse)
             if site:
                 log.info("dbt docs: %s", site)
         except RuntimeError as exc:  # the dashboard works without them

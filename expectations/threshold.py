@@ -10,15 +10,16 @@ nothing about the extractor, and the threshold is not applied.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jixiao.settings import BY_NAME, resolve
+
 MAX_FAILURE_PCT_ENV = "JIXIAO_SUM_CHECK_MAX_FAILURE_PCT"
 MIN_SUBMISSIONS_ENV = "JIXIAO_SUM_CHECK_MIN_SUBMISSIONS"
-DEFAULT_MAX_FAILURE_PCT = 50.0
-DEFAULT_MIN_SUBMISSIONS = 5
+DEFAULT_MAX_FAILURE_PCT: float = BY_NAME[MAX_FAILURE_PCT_ENV].default
+DEFAULT_MIN_SUBMISSIONS: int = BY_NAME[MIN_SUBMISSIONS_ENV].default
 
 
 class SumCheckThresholdExceeded(RuntimeError):
@@ -43,17 +44,10 @@ class SumCheckThreshold:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SumCheckThreshold:
-        """Return the threshold set by the environment (defaults when unset)."""
-        env = os.environ if env is None else env
-        try:
-            max_pct = float(env.get(MAX_FAILURE_PCT_ENV) or DEFAULT_MAX_FAILURE_PCT)
-            minimum = int(env.get(MIN_SUBMISSIONS_ENV) or DEFAULT_MIN_SUBMISSIONS)
-        except ValueError as error:
-            raise ValueError(
-                f"{MAX_FAILURE_PCT_ENV} must be a number and {MIN_SUBMISSIONS_ENV} an "
-                f"integer: {error}"
-            ) from error
-        return cls(max_pct, minimum)
+        """Return the threshold set by the environment (``jixiao.settings``; defaults when
+        unset)."""
+        cfg = resolve(env)
+        return cls(cfg.sum_check_max_failure_pct, cfg.sum_check_min_submissions)
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,13 @@ from jixiao.runner import airflow_environment, migrate_metadata_db
 def prepare(inbox: Path | None = None) -> dict[str, str]:
     """Set and return Airflow's environment; migrate its DB and create the warehouse pool."""
     cfg = settings_module.resolve()
-    env = airflow_environment(cfg, inbox or cfg.inbox)
+    # a laptop or a small host: not 32 pre-forked task processes (Airflow's default); an
+    # operator's own AIRFLOW__… values win (passed on to Airflow, which reads them)
+    env = {**SMALL_HOST_SETTINGS, **os.environ, **airflow_environment(cfg, inbox or cfg.inbox)}
     # a laptop's `airflow standalone`: one admin user, password written to AIRFLOW_HOME
-    env.setdefault("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "admin:admin")
-    # a laptop or a small host: not 32 pre-forked task processes (Airflow's default)
-    for key, value in SMALL_HOST_SETTINGS.items():
-        env[key] = os.environ.get(key, value)
+    env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] = "admin:admin"
     # `airflow standalone` starts its components as `airflow …` found on PATH
-    bin_dir = str(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     os.environ.update(env)
     migrate_metadata_db(env)
     subprocess.run(

@@ -20,10 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-DEFAULT_POOL = "jixiao_warehouse"
+from jixiao import settings as settings_module
+
 POOL_DESCRIPTION = "jixiao: DuckDB allows one writer; warehouse tasks run one at a time"
-# Celery queue of the tasks that open the warehouse (dags/jixiao_yearly.py)
-DEFAULT_WAREHOUSE_QUEUE = "default"
 
 # Airflow components, as `airflow ARGS…`. Workers of the celery profile listen on the
 # queues named in their service (`--queues`), see docker-compose.yml.
@@ -59,7 +58,7 @@ SMALL_HOST_SETTINGS: dict[str, str] = {
 
 def pool_name() -> str:
     """Return the name of the warehouse pool (``JIXIAO_WAREHOUSE_POOL``)."""
-    return os.environ.get("JIXIAO_WAREHOUSE_POOL", DEFAULT_POOL)
+    return settings_module.resolve().warehouse_pool
 
 
 def ensure_pool(slots: int = 1) -> bool:
@@ -99,20 +98,14 @@ def write_admin_password(env: dict[str, str] | None = None) -> Path | None:
     Returns the file written, or None when no password is configured (Airflow then
     generates one on first start and prints it to the api-server log).
     """
-    env = dict(os.environ if env is None else env)
-    user = env.get("AIRFLOW_ADMIN_USER", "admin")
-    password = env.get("AIRFLOW_ADMIN_PASSWORD", "")
-    if not password:
+    cfg = settings_module.resolve(env)
+    if not cfg.airflow_admin_password:
         return None
-    target = Path(
-        env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE")
-        or Path(env.get("AIRFLOW_HOME", "~/airflow")).expanduser()
-        / "simple_auth_manager_passwords.json.generated"
-    )
+    target = cfg.airflow_passwords_file
     target.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({user: password}, handle)
+        json.dump({cfg.airflow_admin_user: cfg.airflow_admin_password}, handle)
     return target
 
 
@@ -138,11 +131,8 @@ def check_executor(env: dict[str, str]) -> None:
 def check_writable(env: dict[str, str]) -> list[Path]:
     """Return the jixiao folders this process must write (warehouse folder, JIXIAO_HOME);
     raise ``RuntimeError`` naming the first one it cannot write, and the fix."""
-    folders = [
-        Path(env[name]).parent if name == "JIXIAO_WAREHOUSE" else Path(env[name])
-        for name in ("JIXIAO_WAREHOUSE", "JIXIAO_HOME")
-        if env.get(name)
-    ]
+    cfg = settings_module.resolve(env)
+    folders = [cfg.warehouse.parent, cfg.home]
     for folder in folders:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -164,8 +154,8 @@ def init(env: dict[str, str] | None = None) -> list[str]:
     (with Airflow's output) on failure."""
     from jixiao.runner import RunFailed, migrate_metadata_db
 
-    env = {**os.environ, **(env or {})}
-    env.setdefault("AIRFLOW_HOME", str(Path("~/airflow").expanduser()))
+    env = {**os.environ, **(env or {})}  # passed on to Airflow's processes
+    env["AIRFLOW_HOME"] = str(settings_module.resolve(env).airflow_home)
     check_executor(env)
     done = [f"writable: {folder}" for folder in check_writable(env)]
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -22,9 +21,10 @@ from typing import TypeVar
 
 import duckdb
 
+from jixiao import settings
+
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = 3600.0
 POLL_SECONDS = 0.5
 
 
@@ -41,12 +41,12 @@ def lock_path(warehouse: Path) -> Path:
 def exclusive_lock(path: Path, what: str, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``path`` for the duration of the block.
 
-    Waits up to ``timeout`` seconds (default ``$JIXIAO_LOCK_TIMEOUT_SECONDS`` or one
+    Waits up to ``timeout`` seconds (default ``JIXIAO_LOCK_TIMEOUT_SECONDS``, one
     hour); raises ``WarehouseBusy`` naming ``what`` when it cannot get the lock. The lock
     is released when the process exits, even if it is killed.
     """
     if timeout is None:
-        timeout = float(os.environ.get("JIXIAO_LOCK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+        timeout = settings.resolve().lock_timeout_seconds
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+") as handle:
         deadline = time.monotonic() + timeout
@@ -118,7 +118,7 @@ def wait_for_readers(
     and where readers should read instead (the serving copy).
     """
     if timeout is None:
-        timeout = float(os.environ.get("JIXIAO_LOCK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+        timeout = settings.resolve().lock_timeout_seconds
     deadline = time.monotonic() + timeout
     tries = 0
     while True:
@@ -155,3 +155,15 @@ def connect_writable(
 ) -> duckdb.DuckDBPyConnection:
     """Given the warehouse, return a writable connection, waiting while readers hold it."""
     return wait_for_readers(warehouse, lambda: duckdb.connect(str(warehouse)), what, timeout)
+
+
+def when_writable(warehouse: Path, what: str, action: Callable[[], T]) -> T:
+    """Given the warehouse, a task name and a writing action, run it once no reader holds
+    the warehouse open: wait (``JIXIAO_LOCK_TIMEOUT_SECONDS``, with backoff) while one does,
+    and again if a reader slipped in before the action opened it (dbt in a subprocess)."""
+
+    def attempt() -> T:
+        duckdb.connect(str(warehouse)).close()  # raises at once while a reader holds it
+        return action()
+
+    return wait_for_readers(warehouse, attempt, what)

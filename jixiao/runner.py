@@ -53,9 +53,7 @@ def airflow_environment(cfg: settings_module.Settings, inbox: Path) -> dict[str,
         "AIRFLOW_HOME": str(cfg.airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(settings_module.DAGS_FOLDER),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": os.environ.get(
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{cfg.airflow_home / 'airflow.db'}"
-        ),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": cfg.airflow_database,
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(cfg.airflow_home / "logs"),
         "JIXIAO_HOME": str(cfg.home),
         "JIXIAO_WAREHOUSE": str(cfg.warehouse),
@@ -121,7 +119,7 @@ def run_dag(
     cfg = settings_module.resolve()
     inbox = inbox.expanduser().resolve()
     if not (always_run_dag or force_transform):
-        from jixiao.pipeline import up_to_date
+        from jixiao.stages.publish import up_to_date
 
         unchanged = up_to_date(str(inbox), year, reprocess_quarantined)
         if unchanged is not None:
@@ -181,7 +179,7 @@ def _run_dag_in_process(
             dag_run.run_id,
             failed,
         )
-    from jixiao.pipeline import summary_path
+    from jixiao.stages.publish import summary_path
 
     path = summary_path(dag_run.run_id)
     if not path.exists():

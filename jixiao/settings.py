@@ -56,6 +56,7 @@ class Variable:
     shown: str = ""  # the default as the README prints it, when it is not the value itself
     minimum: float | None = None
     maximum: float | None = None
+    secret: bool = False  # never printed
 
     @property
     def shown_default(self) -> str:
@@ -93,6 +94,13 @@ class Variable:
 
     def check(self, value: Any) -> None:
         """Raise ``ValueError`` naming the variable when ``value`` is out of its range."""
+        if self.minimum is not None and self.maximum is not None:
+            if not self.minimum <= value <= self.maximum:
+                raise ValueError(
+                    f"{self.name} must be between {self.minimum:g} and {self.maximum:g}, "
+                    f"got {value}"
+                )
+            return
         if self.minimum is not None and value < self.minimum:
             raise ValueError(f"{self.name} must be >= {self.minimum:g}, got {value}")
         if self.maximum is not None and value > self.maximum:
@@ -134,6 +142,21 @@ VARIABLES: tuple[Variable, ...] = (
         lambda resolved: f"sqlite:///{resolved['airflow_home'] / 'airflow.db'}",
         "Airflow's metadata DB (a deployment: Postgres)",
         shown="`sqlite:///$AIRFLOW_HOME/airflow.db`",
+    ),
+    Variable(
+        "AIRFLOW_ADMIN_USER", "airflow_admin_user", str, "admin",
+        "user of Airflow's simple auth manager that the init step writes a password for",
+    ),
+    Variable(
+        "AIRFLOW_ADMIN_PASSWORD", "airflow_admin_password", str, "",
+        "its password (unset: Airflow generates one and prints it to the api-server log)",
+        shown="unset", secret=True,
+    ),
+    Variable(
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE", "airflow_passwords_file", Path,
+        lambda resolved: resolved["airflow_home"] / "simple_auth_manager_passwords.json.generated",
+        "where the init step writes that password",
+        shown="`$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated`",
     ),
     Variable(
         "JIXIAO_DBT_PROJECT_DIR", "dbt_project_dir", Path, DBT_PROJECT_DIR,
@@ -250,6 +273,9 @@ class Settings:
     inbox: Path
     airflow_home: Path
     airflow_database: str
+    airflow_admin_user: str
+    airflow_admin_password: str
+    airflow_passwords_file: Path
     dbt_project_dir: Path
     dbt_target_dir: Path
     data_docs_dir: Path
@@ -323,7 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jixiao settings: {exc}", file=sys.stderr)
         return 1
     for variable in VARIABLES:
-        print(f"{variable.name}={_shown(getattr(cfg, variable.field))}")
+        value = getattr(cfg, variable.field)
+        print(f"{variable.name}={'***' if variable.secret and value else _shown(value)}")
     return 0
 
 

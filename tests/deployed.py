@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from jixiao.discover import candidate_files
 from jixiao.stack import POSTGRES, REDIS, AirflowStack, scratch_database, service_available
+from jixiao.stages.discover import candidate_files
 
 YEAR = 2021  # the sample year with the most submissions (8)
 

@@ -25,10 +25,10 @@ import pytest
 from extract.api import extract_file
 from extract.bounded import Limits, extract_bounded
 from extract.load import load_envelope_data
-from jixiao import discover as discover_module
-from jixiao.discover import discover, os_path_of, scan_folder
 from jixiao.locking import WarehouseBusy, connect_writable, wait_for_readers
-from jixiao.pipeline import read_inbox_file
+from jixiao.stages import discover as discover_module
+from jixiao.stages.discover import discover, os_path_of, scan_folder
+from jixiao.stages.extract import read_inbox_file
 from tests.test_load import _record
 
 GBK_NAME = "财政局-自评表.pdf".encode("gbk")
@@ -362,7 +362,7 @@ def test_files_loaded_by_a_run_killed_after_its_load_are_reported_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from jixiao import settings
-    from jixiao.pipeline import report_unfinished_runs, summary_path
+    from jixiao.stages.publish import report_unfinished_runs, summary_path
 
     monkeypatch.setenv("JIXIAO_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("JIXIAO_WAREHOUSE", raising=False)

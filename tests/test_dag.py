@@ -55,7 +55,8 @@ def test_dag_shape(dagbag) -> None:
 
 
 def test_dag_file_is_wiring_only() -> None:
-    """No jixiao/extract/expectations import at module level: logic loads in tasks."""
+    """No jixiao/extract/expectations import at module level but the settings (stdlib
+    only, they read the environment): logic loads in tasks."""
     tree = ast.parse(DAG_FILE.read_text(encoding="utf-8"))
     top_level_imports = [
         node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
@@ -64,7 +65,8 @@ def test_dag_file_is_wiring_only() -> None:
         (node.module or "") if isinstance(node, ast.ImportFrom) else node.names[0].name
         for node in top_level_imports
     }
-    assert not {m for m in modules if m.split(".")[0] in {"jixiao", "extract", "expectations"}}
+    stages = {m for m in modules if m.split(".")[0] in {"jixiao", "extract", "expectations"}}
+    assert stages <= {"jixiao.settings"}
     assert Path(DAG_FILE).stat().st_size < 6000
 
 

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from extract.raw_tables import RAW_DDL
-from jixiao import transform
+from jixiao.stages import transform
 
 FIXTURES = Path(__file__).parent / "dbt_fixtures"
 FIXTURE_FILES = (FIXTURES / "raw_rows.sql", FIXTURES / "warehouse_rows.sql")
@@ -256,13 +256,14 @@ def test_missing_project_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
         transform.dbt_build(tmp_path / "warehouse.duckdb")
 
 
-def test_default_work_dir_is_beside_the_warehouse(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_default_work_dir_is_under_jixiao_home(
+    jixiao_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """dbt's target folder has one default, the settings' (``$JIXIAO_HOME/dbt``)."""
     monkeypatch.delenv(transform.DBT_TARGET_DIR_ENV, raising=False)
-    assert transform.dbt_target_dir(tmp_path / "w.duckdb") == tmp_path / "dbt" / "target"
-    command = transform.dbt_command(["build"], tmp_path / "w.duckdb")
-    assert command[command.index("--log-path") + 1] == str(tmp_path / "dbt" / "logs")
+    assert transform.dbt_target_dir() == jixiao_home.resolve() / "dbt" / "target"
+    command = transform.dbt_command(["build"])
+    assert command[command.index("--log-path") + 1] == str(jixiao_home.resolve() / "dbt" / "logs")
     assert command[command.index("--profiles-dir") + 1] == str(transform.dbt_project_dir())
 
 

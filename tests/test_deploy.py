@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from jixiao import deploy, pipeline
+from jixiao import deploy
+from jixiao.stages import discover
 
 
 def test_worker_args_name_the_queues() -> None:
@@ -72,16 +73,16 @@ def test_scheduled_run_of_a_year_not_there_yet_is_not_arrived(
     inbox = tmp_path / "inbox"
     (inbox / "2021").mkdir(parents=True)
     params = {"inbox": str(inbox), "year": None, "batch_size": 5, "reprocess_quarantined": False}
-    with pytest.raises(pipeline.YearNotArrived, match="no folder .*2025"):
-        pipeline.plan_run(params, "scheduled", 2025)
-    with pytest.raises(pipeline.YearNotArrived):
-        pipeline.plan_run(params, "backfill", 2025)
+    with pytest.raises(discover.YearNotArrived, match="no folder .*2025"):
+        discover.plan_run(params, "scheduled", 2025)
+    with pytest.raises(discover.YearNotArrived):
+        discover.plan_run(params, "backfill", 2025)
     # asked for explicitly, or with no inbox at all: an error, not a skip
     with pytest.raises(FileNotFoundError):
-        pipeline.plan_run({**params, "year": 2025}, "manual", None)
+        discover.plan_run({**params, "year": 2025}, "manual", None)
     with pytest.raises(FileNotFoundError):
-        pipeline.plan_run({**params, "inbox": str(tmp_path / "absent")}, "scheduled", 2025)
-    assert pipeline.plan_run(params, "scheduled", 2021)["counts"]["discovered"] == 0
+        discover.plan_run({**params, "inbox": str(tmp_path / "absent")}, "scheduled", 2025)
+    assert discover.plan_run(params, "scheduled", 2021)["counts"]["discovered"] == 0
 
 
 def test_scheduler_plugin_is_registered_and_creates_the_pool_for_jixiao_runs(

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from extract.raw_tables import RAW_DDL
-from jixiao.discover import batches, candidate_files, discover, sha256_of
+from jixiao.stages.discover import batches, candidate_files, discover, sha256_of
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -68,7 +68,7 @@ def test_discover_one_year_and_missing_year(tmp_path: Path) -> None:
 
 
 def test_batches_split_by_size() -> None:
-    from jixiao.discover import InboxFile
+    from jixiao.stages.discover import InboxFile
 
     files = [
         InboxFile(f"/p{i}", f"{i:064d}", 1, "2021-01-01T00:00:00+00:00", 2021) for i in range(5)

@@ -18,8 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from jixiao.discover import sha256_of
-from jixiao.pipeline import fiscal_year_to_process
+from jixiao.stages.discover import fiscal_year_to_process, sha256_of
 from tests.conftest import SEEDS
 from tests.jixiao_run import finish_run, run, run_environment, start_run
 
@@ -176,9 +175,9 @@ FAULT_INJECTION = """
 import os
 from pathlib import Path
 
-import jixiao.pipeline as pipeline
+import jixiao.stages.extract as stage
 
-_extract_batch = pipeline.extract_batch
+_extract_batch = stage.extract_batch
 
 
 def extract_batch(batch, run_id):
@@ -188,7 +187,7 @@ def extract_batch(batch, run_id):
     return _extract_batch(batch, run_id)
 
 
-pipeline.extract_batch = extract_batch
+stage.extract_batch = extract_batch
 """
 
 

@@ -18,7 +18,7 @@ from expectations import validate
 from expectations.specs import load_suite_specs
 from expectations.threshold import SumCheckThreshold
 from extract.raw_tables import RAW_DDL
-from jixiao import transform
+from jixiao.stages import transform
 
 RUN_ID = "quality-checks"
 LOST_ROWS_TEST = "assert_fct_department_year_lost_no_rows"

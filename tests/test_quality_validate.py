@@ -26,7 +26,7 @@ from expectations.threshold import (
     SumCheckThresholdExceeded,
 )
 from extract.raw_tables import RAW_DDL
-from jixiao import transform
+from jixiao.stages import transform
 
 FIXTURE_SQL = Path(__file__).parent / "dbt_fixtures" / "raw_rows.sql"
 RUN_ID = "quality-test"
@@ -286,7 +286,7 @@ def test_threshold_is_read_from_the_environment() -> None:
     assert SumCheckThreshold.from_env(env) == SumCheckThreshold(20.0, 10)
     with pytest.raises(ValueError, match=MAX_FAILURE_PCT_ENV):
         SumCheckThreshold.from_env({MAX_FAILURE_PCT_ENV: "half"})
-    with pytest.raises(ValueError, match="percentage"):
+    with pytest.raises(ValueError, match=f"{MAX_FAILURE_PCT_ENV} must be between 0 and 100"):
         SumCheckThreshold.from_env({MAX_FAILURE_PCT_ENV: "150"})
 
 

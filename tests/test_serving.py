@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from jixiao import serving
+from jixiao.stages import publish
 from tests.dashboard_warehouse import demo_build
 
 
@@ -61,12 +62,12 @@ def test_publish_swaps_while_a_reader_holds_the_old_copy(tmp_path: Path) -> None
     warehouse = tmp_path / "warehouse" / "jixiao.duckdb"
     warehouse.parent.mkdir()
     shutil.copy(built["warehouse"], warehouse)
-    target = serving.publish(warehouse).path
+    target = publish.publish(warehouse).path
     old = serving.open_reader(target)  # a dashboard with the copy open
     before = serving.version(target)
     with duckdb.connect(str(warehouse)) as con:  # a load writes the warehouse meanwhile
         con.execute("delete from marts.fct_department_year where fiscal_year = 2022")
-    published = serving.publish(warehouse, run_id="second")
+    published = publish.publish(warehouse, run_id="second")
     assert published.path == target and serving.version(target) != before
     count = "select count(*) from marts.fct_department_year where fiscal_year = 2022"
     assert old.execute(count).fetchone()[0] > 0  # the open reader keeps its copy
@@ -79,8 +80,8 @@ def test_an_unchanged_run_keeps_the_copy_and_a_missing_one_is_published(tmp_path
     warehouse = tmp_path / "jixiao.duckdb"
     shutil.copy(built["warehouse"], warehouse)
     target = serving.serving_path(warehouse)
-    assert serving.publish_after_run(warehouse, None, rebuilt=False) == str(target)
+    assert publish.publish_after_run(warehouse, None, rebuilt=False) == str(target)
     first = serving.version(target)
-    assert serving.publish_after_run(warehouse, None, rebuilt=False) == str(target)
+    assert publish.publish_after_run(warehouse, None, rebuilt=False) == str(target)
     assert serving.version(target) == first
-    assert serving.publish_after_run(tmp_path / "absent.duckdb", None, rebuilt=True) is None
+    assert publish.publish_after_run(tmp_path / "absent.duckdb", None, rebuilt=True) is None

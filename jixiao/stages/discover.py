@@ -1,4 +1,5 @@
-"""Discovery: list the inbox's submissions, hash them, keep only what the warehouse lacks.
+"""The ``discover`` task: list the inbox's submissions, hash them, keep only what the
+warehouse lacks, and plan the run's extract batches (``plan_run``).
 
 The inbox holds one folder per fiscal year (``inbox/<year>/…``). Every regular file in
 it is a submission candidate, whatever its extension (a ``.docx`` or a broken PDF must
@@ -29,10 +30,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from extract.issues import OUTSIDE_INBOX, UNREADABLE_FILE, printable
+from jixiao import settings as settings_module
+from jixiao.locking import warehouse_lock
 
 SIDECAR_SUFFIXES: tuple[str, ...] = (".truth.json",)
 YEAR_FOLDER = re.compile(r"^(19|20)\d{2}$")
@@ -306,3 +310,92 @@ def batches(files: list[InboxFile], size: int) -> list[list[dict[str, object]]]:
         raise ValueError(f"batch size must be >= 1, got {size}")
     rows = [f.to_dict() for f in files]
     return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+# ---------- the run's plan: which year, which files, in which batches
+
+# Runs the scheduler creates for a period; their logical year is the fiscal year.
+PERIODIC_RUN_TYPES = frozenset({"scheduled", "backfill"})
+
+
+class YearNotArrived(LookupError):
+    """A scheduled or backfill run's fiscal-year folder is not in the inbox (yet)."""
+
+
+def is_periodic(run_type: object) -> bool:
+    """Given a DAG run type, return True for runs the scheduler creates for a period."""
+    return str(getattr(run_type, "value", run_type) or "") in PERIODIC_RUN_TYPES
+
+
+def fiscal_year_to_process(
+    year_param: int | None, run_type: object, logical_year: int | None
+) -> int | None:
+    """Given the ``year`` param, the run type and the logical date's year, return the year.
+
+    An explicit ``year`` param wins. A scheduled or backfill run processes the fiscal
+    year of its data interval (``@yearly``: the interval starting 1 January of that
+    year). A manual run without ``year`` processes every year folder (``None``).
+    """
+    if year_param is not None:
+        return int(year_param)
+    if is_periodic(run_type) and logical_year is not None:
+        return logical_year
+    return None
+
+
+def check_year_folder(inbox: str | None, year: int | None, periodic: bool) -> None:
+    """Raise ``YearNotArrived`` when a periodic run's year folder is missing from the inbox.
+
+    Every 1 January (and on unpausing the DAG) the scheduler starts the run of a fiscal
+    year whose evaluations are not published yet: that run has nothing to do and must
+    end at once, not retry. A missing inbox, or a missing folder for a year asked for
+    explicitly, stays an error (``FileNotFoundError`` from discovery).
+    """
+    folder = (Path(inbox) if inbox else settings_module.resolve().inbox) / str(year)
+    if periodic and year is not None and folder.parent.is_dir() and not folder.is_dir():
+        raise YearNotArrived(
+            f"fiscal year {year}: no folder {folder} in the inbox yet; nothing to process "
+            f"(drop the year's files in {folder} and trigger the DAG with year={year})"
+        )
+
+
+def plan_run(params: dict[str, Any], run_type: object, logical_year: int | None) -> dict[str, Any]:
+    """Given a DAG run's params, type and logical year, return its extraction plan."""
+    year = fiscal_year_to_process(params["year"], run_type, logical_year)
+    return plan(
+        params["inbox"] or None,
+        year,
+        params["batch_size"],
+        params["reprocess_quarantined"],
+        periodic=is_periodic(run_type) and params["year"] is None,
+    )
+
+
+def plan(
+    inbox: str | None,
+    year: int | None,
+    batch_size: int | None = None,
+    reprocess_quarantined: bool = False,
+    periodic: bool = False,
+) -> dict[str, Any]:
+    """Given the inbox, an optional fiscal year and a batch size, return the extraction plan.
+
+    The plan holds the batches of new or changed files and the discovery counts. A
+    periodic (scheduled or backfill) run whose year folder is missing raises
+    ``YearNotArrived`` before touching the warehouse.
+    """
+    cfg = settings_module.resolve()
+    check_year_folder(inbox, year, periodic)
+    with warehouse_lock(cfg.warehouse):
+        found = discover(
+            Path(inbox) if inbox else cfg.inbox, cfg.warehouse, year, reprocess_quarantined
+        )
+    return {
+        "batches": batches(found.new_files, batch_size or cfg.batch_size),
+        "counts": {
+            "year": year,
+            "discovered": found.discovered,
+            "skipped_unchanged": found.skipped_unchanged,
+            "skipped_files": found.skipped,  # not submissions (FIFOs, link loops…), with why
+        },
+    }

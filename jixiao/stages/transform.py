@@ -1,11 +1,15 @@
-"""Run dbt on the warehouse: a thin typed shell around the dbt CLI.
+"""The ``transform_needed``, ``dbt_build`` and ``dbt_build_marts`` tasks: dbt on the warehouse.
+
+``transform_needed`` skips dbt and the checks when the marts were built from exactly the
+current raw data and code (``jixiao/freshness.py``); ``transform(phase)`` runs one of the
+two dbt phases around the checks under the warehouse lock.
 
 dbt runs in a subprocess (``python -m dbt.cli.main``) of the same interpreter, so it
-uses the same virtualenv and cannot disturb the caller's logging or DuckDB handles.
-The dbt project is ``dbt_project/`` next to the package (override: env
-``JIXIAO_DBT_PROJECT_DIR``). dbt's target and log folders go to a writable directory
-(env ``JIXIAO_DBT_TARGET_DIR``, default ``<warehouse folder>/dbt``), so a read-only
-checkout works. The warehouse path reaches ``profiles.yml`` as ``JIXIAO_WAREHOUSE``.
+uses the same virtualenv and cannot disturb the caller's logging or DuckDB handles. The
+dbt project (``JIXIAO_DBT_PROJECT_DIR``) and dbt's target and log folder
+(``JIXIAO_DBT_TARGET_DIR``, default ``$JIXIAO_HOME/dbt``, so a read-only checkout works)
+come from ``jixiao.settings``; the warehouse path reaches ``profiles.yml`` as the
+environment variable ``JIXIAO_WAREHOUSE`` of the dbt process.
 
 DuckDB allows one writer: nothing else may hold the warehouse open while dbt runs.
 """
@@ -18,10 +22,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from jixiao import settings as settings_module
+from jixiao.locking import warehouse_lock, when_writable
 
 log = logging.getLogger(__name__)
 
-WAREHOUSE_ENV = "JIXIAO_WAREHOUSE"
+WAREHOUSE_ENV = "JIXIAO_WAREHOUSE"  # what profiles.yml reads (env_var) in the dbt process
 DBT_PROJECT_DIR_ENV = "JIXIAO_DBT_PROJECT_DIR"
 DBT_TARGET_DIR_ENV = "JIXIAO_DBT_TARGET_DIR"
 OUTPUT_TAIL_LINES = 40
@@ -29,29 +37,23 @@ FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 
 def dbt_project_dir() -> Path:
-    """Return the dbt project folder: ``$JIXIAO_DBT_PROJECT_DIR`` or the repo's one."""
-    override = os.environ.get(DBT_PROJECT_DIR_ENV)
-    if override:
-        return Path(override).expanduser().resolve()
-    return Path(__file__).resolve().parent.parent / "dbt_project"
+    """Return the dbt project folder (``JIXIAO_DBT_PROJECT_DIR``, default the repo's one)."""
+    return settings_module.resolve().dbt_project_dir
 
 
-def dbt_work_dir(warehouse: Path) -> Path:
-    """Given a warehouse file, return the writable folder for dbt's target/ and logs/."""
-    override = os.environ.get(DBT_TARGET_DIR_ENV)
-    if override:
-        return Path(override).expanduser().resolve()
-    return Path(warehouse).expanduser().resolve().parent / "dbt"
+def dbt_work_dir() -> Path:
+    """Return the writable folder for dbt's target/ and logs/ (``JIXIAO_DBT_TARGET_DIR``)."""
+    return settings_module.resolve().dbt_target_dir
 
 
-def dbt_target_dir(warehouse: Path) -> Path:
-    """Given a warehouse file, return dbt's target folder (manifest, run results, docs)."""
-    return dbt_work_dir(warehouse) / "target"
+def dbt_target_dir() -> Path:
+    """Return dbt's target folder (manifest, run results, docs)."""
+    return dbt_work_dir() / "target"
 
 
 def dbt_environment(warehouse: Path) -> dict[str, str]:
     """Given a warehouse file, return the environment dbt runs with (quiet, offline)."""
-    env = dict(os.environ)
+    env = dict(os.environ)  # passed on to dbt, never read here
     env[WAREHOUSE_ENV] = str(Path(warehouse).expanduser().resolve())
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env["DBT_USE_COLORS"] = "false"
@@ -60,10 +62,10 @@ def dbt_environment(warehouse: Path) -> dict[str, str]:
     return env
 
 
-def dbt_command(command: list[str], warehouse: Path) -> list[str]:
+def dbt_command(command: list[str]) -> list[str]:
     """Given dbt arguments (``["build"]``), return the full command line to run."""
     project = dbt_project_dir()
-    work = dbt_work_dir(warehouse)
+    work = dbt_work_dir()
     return [
         sys.executable,
         # runpy warns that dbt.cli imports dbt.cli.main before running it: harmless
@@ -110,11 +112,11 @@ def run_dbt(command: list[str], warehouse: Path) -> None:
     warehouse = Path(warehouse).expanduser().resolve()
     if not warehouse.parent.is_dir():
         raise RuntimeError(f"warehouse folder {warehouse.parent} does not exist")
-    target_dir = dbt_target_dir(warehouse)
+    target_dir = dbt_target_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
     (target_dir / "run_results.json").unlink(missing_ok=True)
 
-    args = dbt_command(command, warehouse)
+    args = dbt_command(command)
     log.info("running dbt %s on %s", " ".join(command), warehouse)
     completed = subprocess.run(
         args,
@@ -171,4 +173,53 @@ def dbt_docs_generate(warehouse: Path) -> Path:
     ``static_index.html`` in that folder is a single self-contained page.
     """
     run_dbt(["docs", "generate", "--static"], warehouse)
-    return dbt_target_dir(warehouse)
+    return dbt_target_dir()
+
+
+# ---------- the tasks
+
+
+def code_folders() -> list[Path]:
+    """Return the folders whose files decide what the marts look like."""
+    project = dbt_project_dir()
+    suites = settings_module.PROJECT_ROOT / "expectations" / "suites"
+    return [project / "models", project / "seeds", project / "macros", project / "tests", suites]
+
+
+def transform_needed(force: bool = False) -> bool:
+    """Return True unless the marts were already built from exactly this raw data and code."""
+    from jixiao import freshness
+
+    cfg = settings_module.resolve()
+    if force:
+        return True
+    with warehouse_lock(cfg.warehouse):
+        current = freshness.fingerprint(cfg.warehouse, code_folders())
+        return current is None or current != freshness.last_built(cfg.warehouse)
+
+
+PHASES = {"before_checks": dbt_build_before_checks, "after_checks": dbt_build_after_checks}
+
+
+def transform(phase: str) -> dict[str, Any]:
+    """Run one phase of ``dbt build``; raise naming the failed nodes when it fails.
+
+    ``before_checks`` builds everything the quality checks read (seeds, staging,
+    intermediate); ``after_checks`` builds what reads their results (the marts).
+    """
+    if phase not in PHASES:
+        raise ValueError(f"unknown dbt phase {phase!r}; expected one of {sorted(PHASES)}")
+    cfg = settings_module.resolve()
+    with warehouse_lock(cfg.warehouse):
+        when_writable(cfg.warehouse, f"dbt build ({phase})", lambda: PHASES[phase](cfg.warehouse))
+        if phase == "after_checks":
+            from jixiao import freshness
+
+            built_from = freshness.fingerprint(cfg.warehouse, code_folders())
+            if built_from is not None:
+                when_writable(
+                    cfg.warehouse,
+                    "dbt_build_marts",
+                    lambda: freshness.record_built(cfg.warehouse, built_from),
+                )
+    return {"warehouse": str(cfg.warehouse), "phase": phase}
