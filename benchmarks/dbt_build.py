@@ -29,8 +29,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from devtools.samples.catalog import BONUS_LEVEL2, BONUS_LEVEL3, BONUS_POINTS, MANAGEMENT  # noqa: E402
 from extract.raw_tables import RAW_DDL  # noqa: E402
-from jixiao.samples.catalog import BONUS_LEVEL2, BONUS_LEVEL3, BONUS_POINTS, MANAGEMENT  # noqa: E402
 from jixiao.stages import transform  # noqa: E402
 
 DISTRICTS = (

@@ -155,7 +155,7 @@ def corpus_pairs(submissions: int) -> list[tuple[int, str]]:
     The project's corpus first, then other years of the same departments: a sample's
     content depends on its year, so every pair is a distinct file (distinct sha256).
     """
-    from jixiao.samples.catalog import CORPUS, DEPARTMENTS
+    from devtools.samples.catalog import CORPUS, DEPARTMENTS
 
     pairs = list(CORPUS)
     for year in (2021, 2022, *range(2020, 1900, -1)):
@@ -169,15 +169,15 @@ def corpus_pairs(submissions: int) -> list[tuple[int, str]]:
 
 def generate_corpus(inbox: Path, submissions: int) -> int:
     """Write sample PDFs into inbox/<year>/; return how many were written."""
-    import jixiao.samples as samples
+    import devtools.samples as samples
 
     if not submissions:
         return len(samples.generate(inbox))
     if hasattr(samples, "generate_year"):  # varied synthetic departments of one year
         return len(samples.generate_year(inbox, CORPUS_YEAR, submissions))
-    from jixiao.samples.catalog import DEPARTMENTS
-    from jixiao.samples.model import build_sample
-    from jixiao.samples.render import render
+    from devtools.samples.catalog import DEPARTMENTS
+    from devtools.samples.model import build_sample
+    from devtools.samples.render import render
 
     written = 0
     for year, slug in corpus_pairs(submissions):
@@ -658,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         help="number of sample submissions (0: the project's sample corpus, "
-        "jixiao.samples.generate; N: jixiao.samples.generate_year(dir, 2023, N))",
+        "devtools.samples.generate; N: devtools.samples.generate_year(dir, 2023, N))",
     )
     parser.add_argument("--repeats", type=int, default=3, help="runs of the plain build")
     parser.add_argument(

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pdfplumber
 
+from devtools.samples import generate, generate_year
+from devtools.samples.catalog import DEPARTMENTS
+from devtools.samples.report import ExecFigures, build_report, render_report
 from extract.api import extract_file
-from jixiao.samples import generate, generate_year
-from jixiao.samples.catalog import DEPARTMENTS
-from jixiao.samples.report import ExecFigures, build_report, render_report
 
 ROWS_PER_PAGE = 23  # project rows of the sample report's table on one page
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 USAGE_ERROR = 2
 
 
-def _cmd_samples(args: argparse.Namespace) -> int:
-    from jixiao.samples import generate
+DEV_EXTRA_HINT = (
+    "needs the development tools (devtools/ and reportlab): install the dev extra, "
+    "pip install -c constraints.txt -e '.[dev]' (make install does)"
+)
 
+
+def _dev_tool(command: str, module: str) -> Any:
+    """Given a CLI command and a ``devtools`` module, return the module, or exit saying
+    how to install the dev extra (the runtime package and the image do not ship it)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        missing = exc.name or module
+        if missing == "reportlab" or missing.startswith(("reportlab.", "devtools")):
+            print(f"jixiao {command}: {DEV_EXTRA_HINT} ({exc})", file=sys.stderr)
+            raise SystemExit(USAGE_ERROR) from exc
+        raise
+
+
+def _cmd_samples(args: argparse.Namespace) -> int:
+    generate = _dev_tool("samples", "devtools.samples").generate
     written = generate(Path(args.dir))
     print(f"wrote {len(written)} sample submissions under {Path(args.dir).resolve()}")
     return 0
@@ -51,7 +71,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _cmd_accuracy(args: argparse.Namespace) -> int:
-    from jixiao.accuracy import format_report, measure
+    accuracy = _dev_tool("accuracy", "devtools.accuracy")
+    format_report, measure = accuracy.format_report, accuracy.measure
 
     folder = Path(args.dir)
     if not folder.is_dir():

@@ -19,7 +19,7 @@ from tests.jixiao_run import run
 @functools.cache
 def demo_build() -> dict[str, Any]:
     """Build the sample warehouse in a fresh JIXIAO_HOME; return its paths and run summary."""
-    from jixiao.samples import generate
+    from devtools.samples import generate
 
     root = Path(tempfile.mkdtemp(prefix="jixiao-dashboard-"))
     inbox = root / "inbox"

@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from jixiao.samples import generate, truth_path
-from jixiao.samples.catalog import DEPARTMENTS
-from jixiao.samples.model import build_sample
-from jixiao.samples.render import render
-from jixiao.samples.truth import truth_record
+from devtools.samples import generate, truth_path
+from devtools.samples.catalog import DEPARTMENTS
+from devtools.samples.model import build_sample
+from devtools.samples.render import render
+from devtools.samples.truth import truth_record
 
 __all__ = [
     "CITY",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.accuracy import KINDS, compare, format_report, measure
+from devtools.accuracy import KINDS, compare, format_report, measure
+from devtools.samples import generate, truth_path
 from jixiao.cli import main
-from jixiao.samples import generate, truth_path
 
 
 @pytest.fixture(scope="module")

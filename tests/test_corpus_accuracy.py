@@ -9,8 +9,8 @@ import json
 
 import pytest
 
+from devtools.accuracy import measure
 from extract.api import extract_file
-from jixiao.accuracy import measure
 from jixiao.cli import main
 from tests.conftest import SHARED
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.shared("corpus")
 
 
 @pytest.fixture(scope="module")
-def report():  # noqa: ANN201 - jixiao.accuracy.Report
+def report():  # noqa: ANN201 - devtools.accuracy.Report
     return measure(CORPUS)
 
 

@@ -83,7 +83,7 @@ def _metric(page, label: str) -> str:  # noqa: ANN001
 def test_every_page_in_chromium_and_a_load_while_it_is_open(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from jixiao.samples import generate_year
+    from devtools.samples import generate_year
 
     built = demo_build()
     home, inbox = tmp_path / "home", tmp_path / "inbox"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.samples import generate
+from devtools.samples import generate
 from tests.deployed import (
     YEAR,
     assert_warehouse_has_the_year,

@@ -10,10 +10,10 @@ from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from devtools.samples import generate
+from devtools.samples.render import FONT, register_font
 from extract.api import extract_file
 from extract.record import is_quarantined
-from jixiao.samples import generate
-from jixiao.samples.render import FONT, register_font
 
 
 @pytest.fixture(scope="module")

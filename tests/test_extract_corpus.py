@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.samples import generate, truth_path
 from extract.api import extract_file
 from extract.record import is_quarantined
-from jixiao.samples import generate, truth_path
 
 
 @pytest.fixture(scope="module")

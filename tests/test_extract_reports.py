@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from devtools.samples import generate, truth_path
 from extract.api import extract_file
 from extract.assemble import classified
 from extract.narrative import parse_narrative
 from extract.record import is_quarantined
 from extract.reports import parse_report_text
-from jixiao.samples import generate, truth_path
 
 REPORT = """广州市白云区水务局
 
@@ -215,8 +215,8 @@ def test_pdf_without_tables_falls_back_to_the_text_layer(tmp_path: Path) -> None
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
+    from devtools.samples.render import FONT, register_font
     from extract.text_layer import parse_text
-    from jixiao.samples.render import FONT, register_font
 
     form = (
         "部门整体支出绩效自评表\n（2022年度）\n单位名称 广州市天河区教育局 单位数：12个\n"

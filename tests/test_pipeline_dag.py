@@ -80,7 +80,7 @@ def _marts_digest(warehouse: Path) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from jixiao.samples import generate
+    from devtools.samples import generate
 
     root = tmp_path_factory.mktemp("e2e")
     inbox = root / "inbox"

@@ -105,7 +105,7 @@ def test_one_changed_score_fails_leaf_scores_sum_to_total(seed_results: dict) ->
 
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from jixiao.samples import generate
+    from devtools.samples import generate
 
     folder = tmp_path_factory.mktemp("quality_corpus")
     inbox = folder / "inbox"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.samples import generate, truth_path
+from devtools.samples import generate, truth_path
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_corpus_holds_a_borderless_form(corpus: list[Path]) -> None:
 
 
 def test_generate_year_writes_count_varied_submissions(tmp_path: Path) -> None:
-    from jixiao.samples import generate_year
+    from devtools.samples import generate_year
 
     pdfs = generate_year(tmp_path, 2023, 21)
     assert len(pdfs) == 21
@@ -177,8 +177,8 @@ def test_corpus_varies_printing_styles(corpus: list[Path]) -> None:
 
 
 def test_synthetic_departments_stay_distinct_at_city_scale() -> None:
+    from devtools.samples.year import synthetic_departments
     from extract.metadata import department_from_title
-    from jixiao.samples.year import synthetic_departments
 
     departments = synthetic_departments(700)
     assert len({d.name for d in departments}) == len({d.slug for d in departments}) == 700

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.accuracy import compare_golden
 from extract.text_layer import parse_text
-from jixiao.accuracy import compare_golden
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from devtools.accuracy import compare_golden
 from extract.api import extract_file
 from extract.text_blocks import cells_of, department_from_lines, parse_blocks
 from extract.text_layer import parse_text, split_lines
-from jixiao.accuracy import compare_golden
 from tests.conftest import SHARED
 
 

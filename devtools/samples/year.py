@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jixiao.samples.catalog import (
+from devtools.samples.catalog import (
     FGW_DUTIES,
     HAIZHU_DUTIES,
     KJJ_DUTIES,

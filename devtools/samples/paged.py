@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jixiao.samples.render import (
+from devtools.samples.render import (
     BOTTOM,
     FONT,
     GAP,

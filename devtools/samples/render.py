@@ -21,7 +21,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Table, TableStyle
 
-from jixiao.samples.model import Leaf, Sample, score_text
+from devtools.samples.model import Leaf, Sample, score_text
 
 FONT = "STSong-Light"
 SIZE = 9
