@@ -204,8 +204,8 @@ def extract_all(inbox: Path, warehouse: Path, records: Path) -> list[Path]:
 def prepare(work: Path, submissions: int) -> tuple[Path, dict[str, Any]]:
     """Build the pristine warehouse every variant starts from; return it and its facts."""
     from expectations.validate import validate_warehouse
-    from extract.load import load_envelopes
     from jixiao.stages import transform
+    from jixiao.stages.load import load_envelopes
 
     inbox, records = work / "inbox", work / "records"
     pristine = work / "pristine" / "jixiao.duckdb"

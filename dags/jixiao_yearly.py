@@ -111,7 +111,7 @@ def jixiao_yearly() -> None:
     # runs after an empty extract; skipped with discover
     @task(trigger_rule="none_failed_min_one_success", **WAREHOUSE)
     def load_raw(envelope_batches: list[list[str]] | None = None) -> dict:
-        from jixiao.stages.load_shell import load
+        from jixiao.stages.load import load
 
         return load(list(envelope_batches or []))
 

@@ -24,11 +24,11 @@ import pytest
 
 from extract.api import extract_file
 from extract.bounded import Limits, extract_bounded
-from extract.load import load_envelope_data
 from jixiao.locking import WarehouseBusy, connect_writable, wait_for_readers
 from jixiao.stages import discover as discover_module
 from jixiao.stages.discover import discover, os_path_of, scan_folder
 from jixiao.stages.extract import read_inbox_file
+from jixiao.stages.load import load_envelope_data
 from tests.test_load import _record
 
 GBK_NAME = "财政局-自评表.pdf".encode("gbk")

@@ -16,9 +16,9 @@ import pytest
 
 from extract.api import extract_file
 from extract.envelope import extract_to_envelope
-from extract.load import load_envelopes
 from jixiao.stages import transform
 from jixiao.stages.discover import sha256_of
+from jixiao.stages.load import load_envelopes
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("0*.txt")) if SEEDS.is_dir() else []

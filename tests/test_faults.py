@@ -16,14 +16,14 @@ from pathlib import Path
 
 import duckdb
 
-from extract.load import load_envelopes
+from jixiao.stages.load import load_envelopes
 from tests.test_load import _counts, _envelope, _record
 
 KILLED_LOADER = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    import extract.load as load
+    import jixiao.stages.load as load
 
     real_insert = load._insert
     calls = []

@@ -9,8 +9,8 @@ import pytest
 
 from extract.envelope import extract_to_envelope, read_envelope, write_envelope
 from extract.issues import OCR_LOW_CONFIDENCE, PROJECT_SUM_MISMATCH, issue
-from extract.load import load_envelopes
 from extract.record import Record, empty_record
+from jixiao.stages.load import load_envelopes
 
 
 def _record(sha256: str, department: str = "广州市番禺区科技工业商务和信息化局") -> Record:

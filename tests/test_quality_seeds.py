@@ -21,9 +21,9 @@ from expectations import validate
 from expectations.specs import load_suite_specs
 from extract.api import extract_file
 from extract.envelope import extract_to_envelope
-from extract.load import load_envelopes
 from jixiao.stages import transform
 from jixiao.stages.discover import discover, sha256_of
+from jixiao.stages.load import load_envelopes
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 SEED_003 = SEEDS / "003_c80886a83bcd6da9.txt"

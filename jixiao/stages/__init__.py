@@ -5,7 +5,7 @@ DAG task               module                           function
 =====================  ===============================  ==========================================
 ``discover``           ``jixiao.stages.discover``       ``plan_run`` (new or changed inbox files)
 ``extract`` (mapped)   ``jixiao.stages.extract``        ``extract_batch`` (around ``extract.api``)
-``load_raw``           ``jixiao.stages.load_shell``         ``load`` (the only writer of ``raw``)
+``load_raw``           ``jixiao.stages.load``           ``load`` (the only writer of ``raw``)
 ``transform_needed``   ``jixiao.stages.transform``      ``transform_needed``
 ``dbt_build``          ``jixiao.stages.transform``      ``transform("before_checks")``
 ``validate``           ``jixiao.stages.validate``       ``validate`` (around ``expectations``)

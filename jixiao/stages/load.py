@@ -1,9 +1,11 @@
-"""Load extraction envelopes into the warehouse's ``raw`` schema: one writer, one transaction.
+"""The ``load_raw`` task: load every batch's envelopes into the warehouse's ``raw`` schema,
+one writer, one transaction (``load``); the raw DDL is ``extract/raw_tables.py``.
 
 Keyed by the file's sha256: a submission already loaded is left untouched (loading the
 same file twice is a no-op), so a rerun after a crash simply completes. A quarantined
 submission that is extracted again (``reprocess_quarantined``) replaces its quarantined
-row. Either every envelope of a call is loaded or none is.
+row. Either every envelope of a call is loaded or none is. This module is the only
+writer of ``raw``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from extract.envelope import Envelope, read_envelope
 from extract.issues import FISCAL_YEAR_MISMATCH
 from extract.raw_tables import RAW_DDL, classify_budget_lines
 from extract.record import is_quarantined
+from jixiao import settings as settings_module
+from jixiao.locking import connect_writable, warehouse_lock
 
 
 @dataclass
@@ -245,3 +249,30 @@ def load_envelope_data(
             con.execute("rollback")
             raise
     return result
+
+
+# ---------- the task
+
+
+def load(envelope_batches: list[list[dict[str, Any]]] | None) -> dict[str, Any]:
+    """Given the envelopes of every batch, load them into ``raw`` in one transaction.
+
+    A document filed under another year's folder is quarantined as ``fiscal_year_mismatch``
+    unless ``JIXIAO_ACCEPT_PRINTED_YEAR`` is set.
+    """
+    from extract.envelope import check_envelope
+
+    cfg = settings_module.resolve()
+    envelopes = [
+        check_envelope(envelope, f"extract batch {number}, item {position}")
+        for number, batch in enumerate(envelope_batches or [])
+        for position, envelope in enumerate(batch or [])
+    ]
+    with warehouse_lock(cfg.warehouse):
+        result = load_envelope_data(
+            cfg.warehouse,
+            envelopes,
+            accept_printed_year=cfg.accept_printed_year,
+            connect=connect_writable,  # waits while a reader holds the warehouse open
+        )
+    return {"extracted": len(envelopes), **result.to_dict()}
