@@ -124,7 +124,8 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     from jixiao import settings
     from jixiao.locking import lock_holder
 
-    warehouse = settings.resolve().warehouse
+    cfg = settings.resolve()
+    warehouse = cfg.warehouse
     if not warehouse.exists():
         print(f"jixiao sql: no warehouse at {warehouse} (run `make demo` first)", file=sys.stderr)
         return USAGE_ERROR
@@ -134,7 +135,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
         if "Could not set lock" not in str(exc):
             print(f"jixiao sql: cannot open {warehouse}: {_first_line(exc)}", file=sys.stderr)
             return 1
-        serving = warehouse.parent / "serving" / warehouse.name
+        serving = cfg.serving
         print(
             f"jixiao sql: the warehouse {warehouse} is being written by a run right now "
             f"({lock_holder(exc)}); try again when it ends, or query the serving copy "

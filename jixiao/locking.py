@@ -130,11 +130,13 @@ def wait_for_readers(
             holder = lock_holder(exc)
             left = deadline - time.monotonic()
             if left <= 0:
+                from jixiao.serving import serving_path
+
                 raise WarehouseBusy(
                     f"{what}: the warehouse {warehouse} stayed open in {holder} for more than "
                     f"{timeout:.0f} s (JIXIAO_LOCK_TIMEOUT_SECONDS); a reader that stays open "
                     "blocks every load: close it, or read the serving copy "
-                    f"{warehouse.parent / 'serving' / warehouse.name} instead"
+                    f"{serving_path(warehouse)} instead"
                 ) from exc
             pause = min(READER_BACKOFF_SECONDS[min(tries, len(READER_BACKOFF_SECONDS) - 1)], left)
             log.warning(
