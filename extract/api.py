@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract import families
 from extract import issues as codes
 from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
+from extract.bounded import allow_more_time
 from extract.form_reader import FormEvidence, read_form_layout
 from extract.forms import FormContent
 from extract.issues import issue, printable
@@ -24,11 +26,16 @@ from extract.metadata import (
     grade_from_text,
 )
 from extract.narrative import parse_narrative
+from extract.ocr_confidence import flag_low_confidence
 from extract.page_words import PageLayout, is_layout_text, layouts_of_text
 from extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_tables, read_texts
 from extract.record import Record, empty_record
 from extract.reports import parse_report_rows, parse_report_text
 from extract.text_layer import parse_text, split_lines
+
+if TYPE_CHECKING:
+    from extract.scan_pages import ScannedPage
+    from jixiao.settings import Settings
 
 PDF = "application/pdf"
 TEXT = "text/plain"
@@ -48,13 +55,19 @@ class Evidence:
     family_evidence: list[str] = field(default_factory=list)
     reader: str | None = None
     form: FormEvidence | None = None
+    scanned: list[ScannedPage] = field(default_factory=list)  # pages read by OCR
+
+
+def settings() -> Settings:
+    """Return this process's settings (``jixiao.settings``: page limits, OCR)."""
+    from jixiao.settings import resolve
+
+    return resolve()
 
 
 def max_pages() -> int:
-    """Return the page limit of one PDF (``JIXIAO_MAX_PAGES``, read by ``jixiao.settings``)."""
-    from jixiao.settings import resolve
-
-    return resolve().max_pages
+    """Return the page limit of one PDF (``JIXIAO_MAX_PAGES``)."""
+    return settings().max_pages
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -192,6 +205,10 @@ def _pdf_report(
     record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
 ) -> Record:
     fiscal_year = record["document"]["fiscal_year"]
+    if record["source"].get("ocr"):  # a scan has no vector rules for find_tables: read text
+        evidence.reader = "OCR text in reading order (numbers anchor the rows)"
+        report = parse_report_text("\f".join(content.texts), name)
+        return fill_report_record(record, report, fiscal_year, name)
     tables = content.tables or read_tables(data, name)
     text = "\f".join(tables.texts)
     report = parse_report_rows(tables.rows, text, name)
@@ -217,25 +234,118 @@ def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> 
             f"{name}: no page could be found in the PDF (damaged cross-reference table or "
             "page tree); expected a complete PDF file (export or download it again)",
         )
-    if content.chars == 0:
-        return _error(
-            record,
-            codes.NO_TEXT_LAYER,
-            f"{name}: none of its {content.pages} page(s) has a text layer (scanned image?); "
-            "expected a PDF with text (OCR it first)",
-            1 if content.pages else None,
+    if any(not layout.words for layout in content.layouts):
+        with_scans = _with_scans(record, content, data, name, evidence)
+        if with_scans is None:
+            return record
+        content = with_scans
+    _read_document(record, content, data, name, evidence)
+    if evidence.scanned:
+        flag_low_confidence(
+            record, [page.layout for page in evidence.scanned], settings().ocr_min_confidence, name
         )
+    return record
+
+
+def _read_document(
+    record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
+) -> None:
     family = _classified(record, "\n".join(content.texts), name, evidence)
     if family == families.SELF_EVALUATION_FORM:
-        return _pdf_form(record, content, data, name, evidence)
-    if family == families.EVALUATION_REPORT:
-        return _pdf_report(record, content, data, name, evidence)
-    if family == families.SELF_EVALUATION_REPORT:
+        _pdf_form(record, content, data, name, evidence)
+    elif family == families.EVALUATION_REPORT:
+        _pdf_report(record, content, data, name, evidence)
+    elif family == families.SELF_EVALUATION_REPORT:
         evidence.reader = "sentences (budget figures by phrase)"
         fiscal_year = record["document"]["fiscal_year"]
         text = "\f".join(content.texts)
-        return fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
-    return record
+        fill_narrative_record(record, parse_narrative(text), fiscal_year, name)
+
+
+def _page_list(numbers: list[int]) -> str:
+    """Given page numbers, return them as ranges: ``1-3, 5``."""
+    spans: list[list[int]] = []
+    for number in sorted(numbers):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+
+
+def _with_scans(
+    record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
+) -> PdfContent | None:
+    """Given a PDF's content with pages that have no text layer, return the content with
+    those pages read by OCR; None when the file cannot be read (an error issue says why).
+
+    A text PDF's pages without text (a blank page, a scanned annex) are OCR'd too; the
+    record says it came from OCR only when OCR found text.
+    """
+    cfg = settings()
+    blank = [layout.number for layout in content.layouts if not layout.words]
+    scan = content.chars == 0
+    if cfg.ocr_max_pages == 0 or len(blank) > cfg.ocr_max_pages:
+        if not scan:
+            return content
+        if cfg.ocr_max_pages == 0:
+            _error(
+                record,
+                codes.NO_TEXT_LAYER,
+                f"{name}: none of its {content.pages} page(s) has a text layer and OCR is off "
+                "(JIXIAO_OCR_MAX_PAGES=0); expected a PDF with text, or OCR turned on",
+                1,
+            )
+        else:
+            _error(
+                record,
+                codes.TOO_MANY_PAGES,
+                f"{name}: a scan of {len(blank)} pages without a text layer, above the OCR "
+                f"limit of {cfg.ocr_max_pages} pages (JIXIAO_OCR_MAX_PAGES); expected one "
+                "submission (split the file, or raise the limit)",
+            )
+        return None
+    from extract.ocr_engine import ENGINE  # OpenCV and the OCR engine load only for scans
+    from extract.scan_pages import read_scanned_pages
+
+    allow_more_time(len(blank) * cfg.ocr_seconds_per_page)
+    pages = [
+        page
+        for page in read_scanned_pages(data, blank, cfg.ocr_dpi, cfg.ocr_workers)
+        if page.layout.words
+    ]
+    if not pages:
+        if scan:
+            _error(
+                record,
+                codes.NO_TEXT_LAYER,
+                f"{name}: none of its {content.pages} page(s) has a text layer, and OCR found "
+                "no text on them (blank or unreadable scan?); expected a PDF with text or a "
+                "legible scan",
+                1,
+            )
+            return None
+        return content
+    evidence.scanned = pages
+    record["source"]["ocr"] = True
+    read = {page.layout.number: page.layout for page in pages}
+    turned = max(abs(page.skew_degrees) for page in pages)
+    sealed = [page.layout.number for page in pages if page.seal_pixels]
+    record["issues"].append(
+        issue(
+            "info",
+            codes.READ_BY_OCR,
+            f"{name}: page(s) {_page_list(list(read))} have no text layer and were read by "
+            f"OCR ({ENGINE}, {cfg.ocr_dpi} dpi); pages turned by up to {turned:.2f}° were "
+            "straightened"
+            + (f"; seal ink removed on p.{_page_list(sealed)}" if sealed else "")
+            + "; every number keeps its OCR confidence (ocr_values)",
+            min(read),
+        )
+    )
+    layouts = [read.get(layout.number, layout) for layout in content.layouts]
+    chars = content.chars + sum(len(word.text) for page in pages for word in page.layout.words)
+    return PdfContent(content.pages, chars, layouts, content.tables)
 
 
 def _extract_text(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:

@@ -134,9 +134,26 @@ def _limit_record(path: str, sha256: str, message: str) -> Record:
     return record
 
 
+# In the forked child: where to ask the parent for more time (None in any other process).
+_more_time_fd: int | None = None
+
+
+def allow_more_time(seconds: float) -> None:
+    """Ask the parent for ``seconds`` more before its time limit, from the extracting child
+    (a scanned PDF's OCR budget: pages × ``JIXIAO_OCR_SECONDS_PER_PAGE``). Elsewhere a no-op.
+
+    The request is one JSON line on the pipe the record comes back on; the record itself is
+    the last, unterminated line.
+    """
+    if _more_time_fd is not None and seconds > 0:
+        os.write(_more_time_fd, json.dumps({"more_seconds": seconds}).encode() + b"\n")
+
+
 def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None:
     """In the forked child: cap memory, extract, write the outcome as JSON; never return."""
+    global _more_time_fd
     status = 0
+    _more_time_fd = write_fd
     try:
         # the task's log handlers may write to a socket its supervisor reads: the child,
         # which shares them, must not interleave its lines (pdfminer warns a lot)
@@ -211,8 +228,9 @@ def extract_bounded(
         os.close(read_fd)
         _child(extract, limits, write_fd)
     os.close(write_fd)
-    chunks: list[bytes] = []
+    received = b""
     timed_out = False
+    allowed = limits.timeout_seconds
     try:
         deadline = started + limits.timeout_seconds if limits.timeout_seconds else None
         while True:
@@ -225,22 +243,30 @@ def extract_bounded(
             chunk = os.read(read_fd, 1 << 16)
             if not chunk:
                 break
-            chunks.append(chunk)
+            received += chunk
+            while b"\n" in received:  # requests for more time come first, one per line
+                request, received = received.split(b"\n", 1)
+                more = float(json.loads(request).get("more_seconds", 0.0))
+                allowed += more
+                if deadline is not None:
+                    deadline += more
     finally:
         os.close(read_fd)
         _, status, usage = os.wait4(pid, 0)
     seconds = time.monotonic() - started
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     if timed_out:
+        budget = TIMEOUT_ENV
+        if allowed > limits.timeout_seconds:
+            budget += " + JIXIAO_OCR_SECONDS_PER_PAGE for each scanned page"
         return _limit_record(
             path,
             sha256,
-            f"{path}: reading took more than {limits.timeout_seconds:g} s "
-            f"({TIMEOUT_ENV}), {peak_mb:.0f} MB resident when stopped ({held_mb:.0f} MB of "
-            "it the task's own); expected a submission that reads in seconds (a PDF bomb or "
-            "an enormous drawing?)",
+            f"{path}: reading took more than {allowed:g} s ({budget}), {peak_mb:.0f} MB "
+            f"resident when stopped ({held_mb:.0f} MB of it the task's own); expected a "
+            "submission that reads in seconds (a PDF bomb or an enormous drawing?)",
         )
-    outcome = json.loads(b"".join(chunks).decode("utf-8")) if chunks else {}
+    outcome = json.loads(received.decode("utf-8")) if received else {}
     if "record" in outcome:
         return outcome["record"]
     if "stream_too_large" in outcome:

@@ -52,6 +52,7 @@ MISSING_PROJECT_TABLE = "missing_project_table"
 PARTLY_READ = "partly_read"  # rows or cells of a found table that could not be read
 
 # info: how the file was read
+READ_BY_OCR = "read_by_ocr"  # pages without a text layer were read by OCR
 TEXT_LAYER_FALLBACK = "text_layer_fallback"
 BORDERLESS_TABLES = "borderless_tables"
 

@@ -32,6 +32,7 @@ class Word:
     top: float
     bottom: float
     page: int
+    confidence: float | None = None  # OCR's confidence in the word (None: a text layer)
 
     @property
     def middle(self) -> float:

@@ -94,6 +94,16 @@ class Issue(TypedDict):
     expected: NotRequired[float | None]
 
 
+class OcrValue(TypedDict):
+    """A number of the record read by OCR: which field, the word it came from, how sure."""
+
+    field: str  # as in an issue's field: indicators.<name>.score, budget_lines.<dim>.<item>.actual
+    value: float
+    text: str  # the word as OCR read it
+    page: int
+    confidence: float  # 0-1, the lowest of the word's characters
+
+
 class Record(TypedDict):
     schema_version: int
     source: Source
@@ -103,6 +113,7 @@ class Record(TypedDict):
     projects: list[Project]
     totals: Totals
     issues: list[Issue]
+    ocr_values: NotRequired[list[OcrValue]]  # only when pages were read by OCR
 
 
 def totals(

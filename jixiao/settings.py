@@ -235,6 +235,10 @@ VARIABLES: tuple[Variable, ...] = (
         "resolution scanned pages are rendered at for OCR", minimum=1,
     ),
     Variable(
+        "JIXIAO_OCR_WORKERS", "ocr_workers", int, 2,
+        "processes reading one scanned PDF's pages in parallel (one engine each)", minimum=1,
+    ),
+    Variable(
         "JIXIAO_ACCEPT_PRINTED_YEAR", "accept_printed_year", bool, False,
         "`1`: load a document under its printed fiscal year even when it sits in another "
         "year's folder (default: quarantine it as `fiscal_year_mismatch`)",
@@ -293,6 +297,7 @@ class Settings:
     ocr_seconds_per_page: float
     ocr_min_confidence: float
     ocr_dpi: int
+    ocr_workers: int
     accept_printed_year: bool
     sum_check_max_failure_pct: float
     sum_check_min_submissions: int

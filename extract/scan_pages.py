@@ -1,0 +1,166 @@
+"""Scanned pages → words and ruling lines: the same ``PageLayout`` a text PDF gives.
+
+Each page without a text layer is rendered, cleaned and straightened
+(``extract/scan_image.py``), read by OCR (``extract/ocr_engine.py``) and turned into
+words with boxes in PDF points and a confidence (the lowest of their characters'), plus
+the ruling lines found in its pixels. From there the table and document readers that
+read text PDFs read it (no second parser).
+
+An OCR text line is cut into words where a ruling line runs between two of its
+characters or where the gap between them is wider than a character (two cells of a table
+without rules). Lines the detector finds turned more than ``MAX_TURN_DEGREES`` on a page
+already straightened are a seal's curved lettering, not the form's text: they are dropped.
+
+Pages are read in parallel batches (``JIXIAO_OCR_WORKERS`` processes, each with its own
+engine); the pages of one batch go through one engine in order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from statistics import median
+
+from extract.normalize import nfkc
+from extract.ocr_engine import OcrChar, OcrLine, recognise
+from extract.page_words import PageLayout, Rule, Word
+from extract.scan_image import PageImage, prepare_page, rules_of, turned_degrees
+
+MAX_TURN_DEGREES = 8.0  # a text line turned further than this is a seal's lettering
+WORD_GAP_SHARE = 0.9  # a gap wider than this share of the line's height ends a word
+
+
+@dataclass(frozen=True)
+class ScannedPage:
+    """One page read by OCR: its layout and what a person checking it wants to know."""
+
+    layout: PageLayout
+    skew_degrees: float
+    seal_pixels: int
+    dropped_lines: int  # turned lines dropped as a seal's lettering
+    seconds: float
+
+
+def _crosses_rule(left: OcrChar, right: OcrChar, rules: list[Rule], scale: float) -> bool:
+    """Return True when a vertical rule runs between two neighbouring characters."""
+    middle = (left.top + left.bottom + right.top + right.bottom) / 4 * scale
+    gap_from, gap_to = left.x1 * scale, right.x0 * scale
+    slack = (left.x1 - left.x0) * scale * 0.25  # character boxes from OCR are approximate
+    return any(
+        gap_from - slack <= rule.x0 <= gap_to + slack and rule.y0 <= middle <= rule.y1
+        for rule in rules
+    )
+
+
+def _pieces(line: OcrLine) -> list[OcrChar]:
+    """Return a line's characters, or the whole line as one piece when OCR gave none."""
+    if line.chars:
+        return list(line.chars)
+    xs = [point[0] for point in line.quad]
+    ys = [point[1] for point in line.quad]
+    return [OcrChar(line.text, line.confidence, min(xs), max(xs), min(ys), max(ys))]
+
+
+def words_of_line(line: OcrLine, rules: list[Rule], scale: float, page: int) -> list[Word]:
+    """Given an OCR line, the page's vertical rules, the points per pixel and the page
+    number, return the line's words (cut at rules and wide gaps) in PDF points."""
+    pieces = [piece for piece in _pieces(line) if piece.text.strip()]
+    if not pieces:
+        return []
+    height = median(piece.bottom - piece.top for piece in pieces)
+    runs: list[list[OcrChar]] = [[pieces[0]]]
+    for left, right in zip(pieces, pieces[1:], strict=False):
+        wide = right.x0 - left.x1 > WORD_GAP_SHARE * height
+        if wide or _crosses_rule(left, right, rules, scale):
+            runs.append([right])
+        else:
+            runs[-1].append(right)
+    words = []
+    for run in runs:
+        text = nfkc("".join(piece.text for piece in run)).strip()
+        if not text:
+            continue
+        words.append(
+            Word(
+                text,
+                min(piece.x0 for piece in run) * scale,
+                max(piece.x1 for piece in run) * scale,
+                min(piece.top for piece in run) * scale,
+                max(piece.bottom for piece in run) * scale,
+                page,
+                confidence=round(min(piece.confidence for piece in run), 4),
+            )
+        )
+    return words
+
+
+def read_page_image(image: PageImage, threads: int = 1) -> ScannedPage:
+    """Given a prepared page image, return its words and rules as a scanned page."""
+    started = time.monotonic()
+    rules = rules_of(image.pixels, image.dpi)
+    vertical = [rule for rule in rules if not rule.horizontal]
+    words: list[Word] = []
+    dropped = 0
+    for line in recognise(image.pixels, threads):
+        if turned_degrees(line.quad) > MAX_TURN_DEGREES:
+            dropped += 1
+            continue
+        words.extend(words_of_line(line, vertical, image.points_per_pixel, image.number))
+    layout = PageLayout(image.number, image.width_points, image.height_points, words, rules)
+    seconds = time.monotonic() - started
+    return ScannedPage(layout, image.skew_degrees, image.seal_pixels, dropped, seconds)
+
+
+def _read_batch(data: bytes, numbers: list[int], dpi: int, threads: int) -> list[ScannedPage]:
+    """Given a PDF's bytes and page numbers (1-based), return those pages read by OCR."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        pages = []
+        for number in numbers:
+            started = time.monotonic()
+            page = pdf[number - 1]
+            try:
+                image = prepare_page(page, number, dpi)
+            finally:
+                page.close()
+            scanned = read_page_image(image, threads)
+            seconds = time.monotonic() - started
+            pages.append(
+                ScannedPage(
+                    scanned.layout,
+                    scanned.skew_degrees,
+                    scanned.seal_pixels,
+                    scanned.dropped_lines,
+                    seconds,
+                )
+            )
+        return pages
+    finally:
+        pdf.close()
+
+
+def read_scanned_pages(
+    data: bytes, numbers: list[int], dpi: int, workers: int
+) -> list[ScannedPage]:
+    """Given a PDF's bytes, the pages to OCR, the resolution and the number of worker
+    processes, return the pages read by OCR in page order.
+
+    With more than one worker and page, the pages are dealt round-robin into one batch per
+    worker, each read in its own process (forked: the engine is loaded in the worker, never
+    in the calling process).
+    """
+    if not numbers:
+        return []
+    workers = max(1, min(workers, len(numbers)))
+    if workers == 1:
+        return _read_batch(data, numbers, dpi, threads=1)
+    batches = [numbers[start::workers] for start in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_read_batch, data, batch, dpi, 1) for batch in batches]
+        pages = [page for future in futures for page in future.result()]
+    return sorted(pages, key=lambda page: page.layout.number)
