@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -105,9 +106,16 @@ def test_links_fifos_and_document_named_folders_are_handled_with_a_word(tmp_path
     (year / "folder.pdf").mkdir()
     (year / "folder.pdf" / "inner.txt").write_text("y", encoding="utf-8")
 
-    started = time.monotonic()
-    found = discover(tmp_path / "inbox", tmp_path / "w.duckdb")
-    assert time.monotonic() - started < 10  # the FIFO was never opened
+    # opening the FIFO would block for ever (it has no writer): a hang, not a slow scan
+    scans: list = []
+    scan = threading.Thread(
+        target=lambda: scans.append(discover(tmp_path / "inbox", tmp_path / "w.duckdb")),
+        daemon=True,
+    )
+    scan.start()
+    scan.join(timeout=600)
+    assert not scan.is_alive(), "discover blocked: it opened the FIFO"
+    [found] = scans
 
     reasons = {Path(entry["path"]).name: entry["reason"] for entry in found.skipped}
     assert reasons["pipe.pdf"].startswith("a named pipe (FIFO)")
@@ -169,23 +177,20 @@ def test_a_file_gone_before_extraction_is_unreadable_not_changed(tmp_path: Path)
 def test_a_pdf_bomb_is_stopped_at_the_memory_limit(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(bomb_pdf(40_000))  # 14 KB inflating to 0.7 MB of operators, ~90 MB read
-    started = time.monotonic()
-    record = extract_bounded(lambda: extract_file(bomb), str(bomb), "s", Limits(60, 48))
+    # no time bound: only the memory bound can stop it, however slow the machine
+    record = extract_bounded(lambda: extract_file(bomb), str(bomb), "s", Limits(0, 48))
     [only] = record["issues"]
     assert only["code"] == "resource_limit"
     assert "more than 48 MB (JIXIAO_EXTRACT_MAX_MEMORY_MB)" in only["message"]
-    assert time.monotonic() - started < 30
 
 
 def test_a_stream_that_inflates_past_the_cap_is_refused_before_parsing(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(bomb_pdf(300_000))  # 13 KB inflating to 5.4 MB: ~1 GB and 25 s to parse
-    started = time.monotonic()
     record = extract_bounded(lambda: extract_file(bomb), str(bomb), "s", Limits(60, 1024, 4))
     [only] = record["issues"]
-    assert only["code"] == "resource_limit"
+    assert only["code"] == "resource_limit"  # how fast: benchmarks/extract_bounded.py
     assert "inflates to more than 4 MB (JIXIAO_EXTRACT_MAX_STREAM_MB)" in only["message"]
-    assert time.monotonic() - started < 10
 
 
 def test_a_slow_file_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
@@ -193,9 +198,7 @@ def test_a_slow_file_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
         time.sleep(30)
         raise AssertionError("not stopped")
 
-    started = time.monotonic()
-    record = extract_bounded(slow, "slow.pdf", "s", Limits(0.5, 0))
-    assert time.monotonic() - started < 5
+    record = extract_bounded(slow, "slow.pdf", "s", Limits(0.5, 0))  # else "not stopped"
     assert record["issues"][0]["code"] == "resource_limit"
     assert "took more than 0.5 s (JIXIAO_EXTRACT_TIMEOUT_SECONDS)" in record["issues"][0]["message"]
 
@@ -303,6 +306,8 @@ READER = textwrap.dedent(
     con = duckdb.connect(sys.argv[1], read_only=True)  # what a notebook does
     pathlib.Path(sys.argv[1] + ".reader-open").touch()
     time.sleep(float(sys.argv[2]))
+    pathlib.Path(sys.argv[1] + ".reader-closing").touch()
+    con.close()
     """
 )
 
@@ -311,6 +316,7 @@ def start_reader(warehouse: Path, seconds: float) -> subprocess.Popen[bytes]:
     """Start a process that holds ``warehouse`` open read-only for ``seconds``."""
     ready = Path(f"{warehouse}.reader-open")
     ready.unlink(missing_ok=True)
+    Path(f"{warehouse}.reader-closing").unlink(missing_ok=True)
     proc = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(seconds)])
     deadline = time.monotonic() + 60
     while not ready.exists():
@@ -323,10 +329,9 @@ def test_a_writer_waits_for_a_reader_then_writes(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     duckdb.connect(str(warehouse)).close()
     reader = start_reader(warehouse, 2)
-    started = time.monotonic()
     with connect_writable(warehouse, timeout=60) as con:
+        assert Path(f"{warehouse}.reader-closing").exists(), "wrote while the reader was open"
         con.execute("create table t as select 1 as x")
-    assert time.monotonic() - started >= 1
     reader.wait(timeout=30)
 
 

@@ -9,7 +9,6 @@ the fixture rows.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import duckdb
@@ -59,9 +58,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     target_root = folder / "dbt_work"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(transform.DBT_TARGET_DIR_ENV, str(target_root))
-        started = time.perf_counter()
-        transform.dbt_build(warehouse)
-        seconds = time.perf_counter() - started
+        transform.dbt_build(warehouse)  # how long it takes: benchmarks/dbt_build.py
         run_results = json.loads(
             (target_root / "target" / "run_results.json").read_text(encoding="utf-8")
         )
@@ -69,7 +66,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {
         "warehouse": warehouse,
         "target": target_root / "target",
-        "seconds": seconds,
         "run_results": run_results,
         "docs": docs,
     }
@@ -104,7 +100,6 @@ def test_build_writes_artifacts_to_the_target_dir(built: dict) -> None:
     assert all(status in ("success", "pass", "no-op") for status in statuses.values()), statuses
     unit_tests = [node for node in statuses if node.startswith("unit_test.")]
     assert len(unit_tests) >= 15
-    assert built["seconds"] < 120
 
 
 def test_schemas_are_named_exactly(con: duckdb.DuckDBPyConnection) -> None:
