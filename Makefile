@@ -3,7 +3,9 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEMO_INBOX ?= .jixiao/inbox
+# make demo writes under JIXIAO_HOME when it is set (JIXIAO_HOME=/tmp/x make demo)
+DEMO_HOME := $(or $(JIXIAO_HOME),.jixiao)
+DEMO_INBOX ?= $(DEMO_HOME)/inbox
 
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
@@ -22,9 +24,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: install
 	$(BIN)/jixiao samples $(DEMO_INBOX)
-	$(BIN)/jixiao run --inbox $(DEMO_INBOX) > .jixiao/demo-run.log 2>&1 || { tail -n 60 .jixiao/demo-run.log; exit 1; }
-	@tail -n 1 .jixiao/demo-run.log > .jixiao/demo-summary.json
-	@$(BIN)/python -m jixiao.demo_report .jixiao/demo-summary.json
+	$(BIN)/jixiao run --inbox $(DEMO_INBOX) > $(DEMO_HOME)/demo-run.log 2>&1 || { tail -n 60 $(DEMO_HOME)/demo-run.log; exit 1; }
+	@tail -n 1 $(DEMO_HOME)/demo-run.log > $(DEMO_HOME)/demo-summary.json
+	@$(BIN)/python -m jixiao.demo_report $(DEMO_HOME)/demo-summary.json
 
 # The deployed-mode tests (scheduler on Postgres, Celery workers with Redis) need the
 # deploy extra; `make install` (and `make demo`) stay without it.
