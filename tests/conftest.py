@@ -87,13 +87,21 @@ def jixiao_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Where data built once per test run goes (``tests.generated.build_once``)."""
+    from tests import generated
+
+    generated.RUN_FOLDER = generated.run_folder(tmp_path_factory)
+
+
 @pytest.fixture(scope="session")
-def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_corpus() -> Path:
     """The sample corpus, as ``jixiao samples DIR`` writes it: ``<year>/<name>.pdf`` with
     ``<name>.truth.json`` beside each (every family, three fiscal years, the planted
     mistakes). Generated once per test run and shared by the xdist workers: the folder
     is read-only; copy it (``tests.generated.copy_tree``) or single files out of it
     before changing anything."""
-    from tests.generated import build_once, generate
+    from tests.generated import sample_corpus_folder
 
-    return build_once(tmp_path_factory, "sample-corpus", generate)
+    return sample_corpus_folder()

@@ -34,6 +34,9 @@ __all__ = [
     "build_once",
     "copy_tree",
     "generate",
+    "run_folder",
+    "sample_corpus_folder",
+    "sample_pdfs",
     "truth",
     "write_corrected_form",
 ]
@@ -44,11 +47,19 @@ DISTRICT = "2021/panyu-kgsx.pdf"  # 番禺区: a district bureau's form, one sco
 REPORT = "2021/liwan-kgxj-report.pdf"  # 荔湾区: a third-party evaluation report
 
 
-def _shared_root(factory: pytest.TempPathFactory) -> Path:
+RUN_FOLDER: Path | None = None  # set by tests/conftest.py for the whole run (run_folder)
+
+
+def run_folder(factory: pytest.TempPathFactory) -> Path:
     """The folder every process of this test run sees: xdist workers' basetemps are
     siblings in it; without xdist it is the run's own basetemp."""
     base = factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _writable(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
 
 
 def _read_only(folder: Path) -> None:
@@ -57,31 +68,43 @@ def _read_only(folder: Path) -> None:
     folder.chmod(0o555)
 
 
-def build_once(
-    factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]
-) -> Path:
+def build_once(name: str, build: Callable[[Path], object], read_only: bool = True) -> Path:
     """Given a name and ``build(folder)``, return the folder ``build`` filled, built once
-    per test run: the first worker builds it under a file lock, the others wait for it
-    and reuse it. The folder is read-only; copy it (``copy_tree``) to change anything."""
-    root = _shared_root(factory)
-    folder = root / name
-    with open(root / f"{name}.lock", "w") as lock:
+    per test run: the first process to ask builds it under a file lock, the others (xdist
+    workers) wait for it and reuse it. Never change it: copy it (``copy_tree``) first;
+    ``read_only`` makes it so (not for warehouses, whose readers take locks beside them)."""
+    if RUN_FOLDER is None:
+        raise RuntimeError("tests/conftest.py sets RUN_FOLDER before any test runs")
+    folder, done = RUN_FOLDER / name, RUN_FOLDER / f"{name}.done"
+    with open(RUN_FOLDER / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not folder.is_dir():
-            partial = root / f"{name}.partial-{os.getpid()}"
-            build(partial)
-            _read_only(partial)
-            partial.rename(folder)
+        if not done.exists():
+            if folder.exists():  # a build that failed in another worker
+                _writable(folder)
+                shutil.rmtree(folder)
+            build(folder)  # in place: a DAG run writes absolute paths into what it builds
+            if read_only:
+                _read_only(folder)
+            done.touch()
     return folder
+
+
+def sample_corpus_folder() -> Path:
+    """The sample corpus, generated once per test run (the ``sample_corpus`` fixture)."""
+    return build_once("sample-corpus", generate)
 
 
 def copy_tree(source: Path, target: Path) -> Path:
     """Copy a folder (a read-only one from ``build_once`` too) to ``target``, writable,
     keeping modification times (discovery orders versions by them)."""
     shutil.copytree(source, target, dirs_exist_ok=True)
-    for path in [target, *target.rglob("*")]:
-        path.chmod(path.stat().st_mode | 0o200)
+    _writable(target)
     return target
+
+
+def sample_pdfs(corpus: Path) -> list[Path]:
+    """Given the sample corpus folder, return its PDFs (in ``<year>/<name>.pdf`` order)."""
+    return sorted(corpus.rglob("*.pdf"))
 
 
 def truth(pdf: Path) -> dict[str, Any]:

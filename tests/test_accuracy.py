@@ -9,15 +9,13 @@ from pathlib import Path
 import pytest
 
 from devtools.accuracy import KINDS, compare, format_report, measure
-from devtools.samples import generate, truth_path
+from devtools.samples import truth_path
 from jixiao.cli import main
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("accuracy")
-    generate(folder)
-    return folder
+def corpus(sample_corpus: Path) -> Path:
+    return sample_corpus
 
 
 def test_generated_corpus_scores_100_percent(corpus: Path) -> None:

@@ -3,7 +3,7 @@
 The seeds go through the real extractor (extract.api.extract_file), envelopes and
 loader, then `dbt build`; the standardized numbers are checked against the figures
 printed in the documents (番禺区 2021: 总分 95.77; 资金来源 127208.53 + 574.29 budget,
-125005.9 + 569.12 actual). Skipped when ../shared/seeds is absent.
+125005.9 + 569.12 actual). Marked ``shared``: skipped, saying so, where ../shared is absent.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from extract.envelope import extract_to_envelope
 from jixiao.stages import transform
 from jixiao.stages.discover import sha256_of
 from jixiao.stages.load import load_envelopes
+from tests.conftest import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("0*.txt")) if SEEDS.is_dir() else []
 PANYU_KEY = "番禺区/科技工业商务和信息化局"
 NDRC_KEY = "市本级/发展和改革委员会"
 LIWAN_KEY = "荔湾区/科技工业和信息化局"
 README = Path(__file__).resolve().parents[1] / "README.md"
 
-pytestmark = pytest.mark.skipif(not SEED_FILES, reason=f"no real seeds in {SEEDS}")
+pytestmark = pytest.mark.shared("seeds")
 
 
 def inbox_item(path: Path) -> dict:

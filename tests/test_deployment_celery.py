@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from devtools.samples import generate
 from tests.deployed import (
     YEAR,
     assert_warehouse_has_the_year,
@@ -21,17 +20,16 @@ from tests.deployed import (
     check_services,
     running_stack,
 )
+from tests.generated import copy_tree
 
 DAG_ID = "jixiao_yearly"
 WAREHOUSE_TASKS = {"discover", "load_raw", "transform_needed", "dbt_build", "validate", "publish"}
 
 
 @pytest.fixture(scope="module")
-def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def inbox(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> Path:
     check_services("CeleryExecutor")
-    folder = tmp_path_factory.mktemp("deployed-celery") / "inbox"
-    generate(folder)
-    return folder
+    return copy_tree(sample_corpus, tmp_path_factory.mktemp("deployed-celery") / "inbox")
 
 
 def _tasks_run_on(stack, number: int, run_id: str) -> set[str]:

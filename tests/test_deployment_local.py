@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from devtools.samples import generate
 from tests.deployed import (
     YEAR,
     assert_warehouse_has_the_year,
@@ -19,16 +18,15 @@ from tests.deployed import (
     check_services,
     running_stack,
 )
+from tests.generated import copy_tree
 
 DAG_ID = "jixiao_yearly"
 
 
 @pytest.fixture(scope="module")
-def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def inbox(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> Path:
     check_services("LocalExecutor")
-    folder = tmp_path_factory.mktemp("deployed-local") / "inbox"
-    generate(folder)
-    return folder
+    return copy_tree(sample_corpus, tmp_path_factory.mktemp("deployed-local") / "inbox")
 
 
 def test_local_executor_on_postgres_through_the_rest_api(inbox: Path, tmp_path: Path) -> None:

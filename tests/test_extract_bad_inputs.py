@@ -10,15 +10,15 @@ from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from devtools.samples import generate
 from devtools.samples.render import FONT, register_font
 from extract.api import extract_file
 from extract.record import is_quarantined
+from tests.generated import CITY
 
 
 @pytest.fixture(scope="module")
-def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return generate(tmp_path_factory.mktemp("one"))[0].read_bytes()
+def sample_pdf(sample_corpus: Path) -> bytes:
+    return (sample_corpus / CITY).read_bytes()
 
 
 def _canvas_pdf(path: Path, text: str | None, encrypt: object = None) -> None:

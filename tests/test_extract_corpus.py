@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from devtools.samples import generate, truth_path
+from devtools.samples import truth_path
 from extract.api import extract_file
 from extract.record import is_quarantined
+from tests.generated import sample_pdfs
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict, dict]]:
-    pdfs = generate(tmp_path_factory.mktemp("corpus"))
+def extracted(sample_corpus: Path) -> list[tuple[Path, dict, dict]]:
+    pdfs = sample_pdfs(sample_corpus)
     return [
         (pdf, extract_file(pdf), json.loads(truth_path(pdf).read_text(encoding="utf-8")))
         for pdf in pdfs

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from devtools.samples import generate, truth_path
+from devtools.samples import truth_path
 from extract.api import extract_file
 from extract.assemble import classified
 from extract.narrative import parse_narrative
 from extract.record import is_quarantined
 from extract.reports import parse_report_text
+from tests.generated import REPORT as SAMPLE_REPORT
 
 REPORT = """广州市白云区水务局
 
@@ -199,8 +200,8 @@ def test_narrative_without_figures_is_flagged(tmp_path: Path) -> None:
     assert [i["code"] for i in record["issues"]] == ["missing_budget_figures"]
 
 
-def test_page_limit_quarantines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pdf = next(p for p in generate(tmp_path) if p.name.endswith("-report.pdf"))
+def test_page_limit_quarantines(sample_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = sample_corpus / SAMPLE_REPORT
     monkeypatch.setenv("JIXIAO_MAX_PAGES", "1")
     record = extract_file(pdf)
     assert [(i["severity"], i["code"]) for i in record["issues"]] == [("error", "too_many_pages")]

@@ -1,6 +1,6 @@
 """kill -9 at every stage of `jixiao run`, then reruns: the same warehouse as one clean run.
 
-One inbox (two real text layers and two bad files) is loaded twice: once by an
+One inbox (two generated forms and two bad files) is loaded twice: once by an
 uninterrupted `jixiao run`, and once by a chain of runs of which each is SIGKILLed (the
 whole process group, dbt included) inside one stage — extract, load_raw, dbt_build,
 validate, publish — before a last run completes. Both warehouses must then hold the same
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,12 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pytest
 
-from tests.conftest import SEEDS
-from tests.jixiao_run import run, run_environment
-
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+from tests.generated import CITY, DISTRICT
+from tests.jixiao_run import run, run_environment, with_migrated_airflow
 
 # stage -> the log line after which the run is killed, and how long after it
 KILL_POINTS: list[tuple[str, str, float]] = [
@@ -37,14 +35,11 @@ KILL_POINTS: list[tuple[str, str, float]] = [
 ]
 
 
-def _inbox(root: Path) -> Path:
+def _inbox(root: Path, sample_corpus: Path) -> Path:
     year = root / "inbox" / "2021"
     year.mkdir(parents=True)
-    for name, seed in (
-        ("panyu.txt", "003_c80886a83bcd6da9.txt"),
-        ("city.txt", "000_912ffd41022ad94e.txt"),
-    ):
-        (year / name).write_bytes((SEEDS / seed).read_bytes())
+    for form in (DISTRICT, CITY):
+        shutil.copy(sample_corpus / form, year)
     (year / "empty.pdf").write_bytes(b"")
     (year / "notice.txt").write_text("关于召开年度工作会议的通知\n", encoding="utf-8")
     return root / "inbox"
@@ -53,7 +48,7 @@ def _inbox(root: Path) -> Path:
 def run_killed_at(inbox: Path, home: Path, marker: str, delay: float) -> str:
     """Start `jixiao run`, SIGKILL its process group ``delay`` s after ``marker`` is logged;
     return its output. Fails if the run ends before the marker."""
-    home.mkdir(parents=True, exist_ok=True)
+    with_migrated_airflow(home)
     log = home / f"killed-{time.monotonic_ns()}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -105,9 +100,9 @@ def snapshot(warehouse: str, serving: str | None) -> dict[str, Any]:
 
 
 def test_a_kill_at_every_stage_then_a_rerun_reaches_the_clean_runs_warehouse(
-    tmp_path: Path,
+    tmp_path: Path, sample_corpus: Path
 ) -> None:
-    inbox = _inbox(tmp_path)
+    inbox = _inbox(tmp_path, sample_corpus)
     clean = run(inbox, tmp_path / "clean")
     expected = snapshot(clean["warehouse"], clean["serving"])
     assert len(expected["marts"]) == 2

@@ -1,13 +1,15 @@
 """Orchestration scenarios a data engineer meets every year, through the real DAG.
 
-Each scenario runs ``jixiao run`` (the DAG via ``dag.test()``) in a subprocess on the
-real text layers of ../shared/seeds (skipped when absent): re-submissions, the year
-parameter, two runs started together, and Airflow 3's backfill over 2019–2023.
+Each scenario runs ``jixiao run`` (the DAG via ``dag.test()``) in a subprocess on forms of
+the generated sample corpus (``sample_corpus``; no ../shared needed): re-submissions, the
+year parameter, two runs started together, a failing batch retried, and Airflow 3's
+backfill over 2019–2023.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,23 +21,20 @@ import duckdb
 import pytest
 
 from jixiao.stages.discover import fiscal_year_to_process, sha256_of
-from tests.conftest import SEEDS
+from tests.generated import CITY, DISTRICT, truth, write_corrected_form
 from tests.jixiao_run import finish_run, run, run_environment, start_run
 
-PANYU = "003_c80886a83bcd6da9.txt"
-CITY = "000_912ffd41022ad94e.txt"
-PANYU_DEPARTMENT = "广州市番禺区科技工业商务和信息化局"
-CITY_DEPARTMENT = "广州市发展和改革委员会"
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+def _department_and_total(record: dict[str, Any]) -> tuple[str, float]:
+    return record["document"]["department"], record["totals"]["total_score"]
 
 
-def _seed_variant(name: str, replacements: dict[str, str]) -> str:
-    text = (SEEDS / name).read_text(encoding="utf-8")
-    for old, new in replacements.items():
-        assert text.count(old) == 1, f"{name}: {old!r} should occur once"
-        text = text.replace(old, new)
-    return text
+def _two_forms(sample_corpus: Path, inbox: Path) -> Path:
+    """An inbox of one year with a district's and a city bureau's form; return it."""
+    (inbox / "2021").mkdir(parents=True)
+    for form in (DISTRICT, CITY):
+        shutil.copy(sample_corpus / form, inbox / form)
+    return inbox
 
 
 def _mart(warehouse: str, department: str, year: int) -> tuple[str, float]:
@@ -58,33 +57,23 @@ def test_year_selection_rules() -> None:
 
 
 @pytest.fixture(scope="module")
-def resubmitted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is absent")
+def resubmitted(
+    tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path
+) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("orchestration")
     inbox, home = root / "inbox", root / "home"
     (inbox / "2021").mkdir(parents=True)
     (inbox / "2022").mkdir()
-    first = inbox / "2021" / "panyu.txt"
-    first.write_text((SEEDS / PANYU).read_text(encoding="utf-8"), encoding="utf-8")
+    first = shutil.copy(sample_corpus / DISTRICT, inbox / "2021" / "panyu.pdf")
     run1 = run(inbox, home)
 
-    # A corrected 番禺 form (one score and the total changed) arrives later …
-    corrected = inbox / "2021" / "panyu-corrected.txt"
-    corrected.write_text(
-        _seed_variant(PANYU, {"\n1.97\n": "\n1.50\n", "总分 100 95.77": "总分 100 95.30"}),
-        encoding="utf-8",
-    )
+    # A corrected 番禺 form (one score and the total lowered) arrives later …
+    corrected = inbox / "2021" / "panyu-corrected.pdf"
+    corrected_truth = write_corrected_form(sample_corpus / DISTRICT, corrected, "0.47")
     # … and two versions of the city form arrive in the same run: the newer file wins.
-    older = inbox / "2021" / "city-draft.txt"
-    older.write_text(
-        _seed_variant(
-            CITY, {"预算完成程度。 1.81": "预算完成程度。 1.71", "100 94.61": "100 94.51"}
-        ),
-        encoding="utf-8",
-    )
-    newer = inbox / "2021" / "city-final.txt"
-    newer.write_text((SEEDS / CITY).read_text(encoding="utf-8"), encoding="utf-8")
+    older = inbox / "2021" / "city-draft.pdf"
+    write_corrected_form(sample_corpus / CITY, older, "0.1")
+    newer = shutil.copy(sample_corpus / CITY, inbox / "2021" / "city-final.pdf")
     os.utime(older, (1_650_000_000, 1_650_000_000))
     os.utime(newer, (1_660_000_000, 1_660_000_000))
     # A 2022 file that a --year 2021 run must not touch.
@@ -96,34 +85,38 @@ def resubmitted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "run1": run1,
         "run2": run2,
         "files": {"first": first, "corrected": corrected, "older": older, "newer": newer},
+        "district": _department_and_total(truth(sample_corpus / DISTRICT)),
+        "corrected_total": corrected_truth["totals"]["total_score"],
+        "city": _department_and_total(truth(sample_corpus / CITY)),
     }
 
 
-@needs_seeds
 def test_resubmission_supersedes_in_marts_and_keeps_history(resubmitted: dict) -> None:
     warehouse = resubmitted["run2"]["warehouse"]
     files = resubmitted["files"]
-    assert _mart(warehouse, PANYU_DEPARTMENT, 2021) == (sha256_of(files["corrected"]), 95.30)
+    department, first_total = resubmitted["district"]
+    corrected_total = resubmitted["corrected_total"]
+    assert corrected_total == round(first_total - 0.47, 2)
+    assert _mart(warehouse, department, 2021) == (sha256_of(files["corrected"]), corrected_total)
     with duckdb.connect(warehouse, read_only=True) as con:
         versions = con.execute(
             "select file_name, sha256, total_score from raw.submissions "
             "where department = ? and fiscal_year = 2021 order by loaded_at, file_name",
-            [PANYU_DEPARTMENT],
+            [department],
         ).fetchall()
     assert versions == [
-        ("panyu.txt", sha256_of(files["first"]), 95.77),
-        ("panyu-corrected.txt", sha256_of(files["corrected"]), 95.30),
+        ("panyu.pdf", sha256_of(files["first"]), first_total),
+        ("panyu-corrected.pdf", sha256_of(files["corrected"]), corrected_total),
     ]
 
 
-@needs_seeds
 def test_newest_file_wins_among_versions_of_one_run(resubmitted: dict) -> None:
     warehouse = resubmitted["run2"]["warehouse"]
     newer = resubmitted["files"]["newer"]
-    assert _mart(warehouse, CITY_DEPARTMENT, 2021) == (sha256_of(newer), 94.61)
+    department, total = resubmitted["city"]
+    assert _mart(warehouse, department, 2021) == (sha256_of(newer), total)
 
 
-@needs_seeds
 def test_year_param_limits_discovery(resubmitted: dict) -> None:
     run1, run2 = resubmitted["run1"], resubmitted["run2"]
     assert (run1["year"], run1["discovered"], run1["quarantined"]) == (None, 1, 0)
@@ -132,7 +125,6 @@ def test_year_param_limits_discovery(resubmitted: dict) -> None:
     assert (run2["skipped_unchanged"], run2["loaded"]) == (1, 3)
 
 
-@needs_seeds
 def test_backfill_2019_to_2023_creates_one_run_per_fiscal_year(resubmitted: dict) -> None:
     env = run_environment(resubmitted["home"])
     env["AIRFLOW_HOME"] = str(resubmitted["home"] / "airflow")
@@ -151,17 +143,11 @@ def test_backfill_2019_to_2023_creates_one_run_per_fiscal_year(resubmitted: dict
     assert years == [2019, 2020, 2021, 2022, 2023]
 
 
-@needs_seeds
-def test_two_runs_started_together_neither_fails_nor_duplicates(tmp_path: Path) -> None:
-    from jixiao import settings
-    from jixiao.runner import airflow_environment, migrate_metadata_db
-
-    inbox, home = tmp_path / "inbox", tmp_path / "home"
-    (inbox / "2021").mkdir(parents=True)
-    for name in (PANYU, CITY):
-        (inbox / "2021" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
-    cfg = settings.resolve({"JIXIAO_HOME": str(home)})
-    migrate_metadata_db(airflow_environment(cfg, inbox))
+def test_two_runs_started_together_neither_fails_nor_duplicates(
+    tmp_path: Path, sample_corpus: Path
+) -> None:
+    inbox = _two_forms(sample_corpus, tmp_path / "inbox")
+    home = tmp_path / "home"  # migrated before either starts (tests/jixiao_run.py)
     first, second = start_run(inbox, home), start_run(inbox, home)
     summaries = [finish_run(first), finish_run(second)]
     assert sum(s["loaded"] for s in summaries) == 2
@@ -191,14 +177,11 @@ stage.extract_batch = extract_batch
 """
 
 
-@needs_seeds
-def test_failing_batch_is_retried_and_loses_no_file(tmp_path: Path) -> None:
+def test_failing_batch_is_retried_and_loses_no_file(tmp_path: Path, sample_corpus: Path) -> None:
     """An extract batch that fails (an injected I/O error) is retried by Airflow; once
     the fault is gone the retry extracts every file of the batch."""
-    inbox, home = tmp_path / "inbox", tmp_path / "home"
-    (inbox / "2021").mkdir(parents=True)
-    for name in (PANYU, CITY):
-        (inbox / "2021" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
+    inbox = _two_forms(sample_corpus, tmp_path / "inbox")
+    home = tmp_path / "home"
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(FAULT_INJECTION, encoding="utf-8")

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from tests.generated import CITY, copy_tree, sample_pdfs
 from tests.jixiao_run import run
 
 RAW_TABLES = ("submissions", "budget_lines", "indicator_scores", "extraction_issues")
@@ -79,17 +80,15 @@ def _marts_digest(warehouse: Path) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from devtools.samples import generate
-
+def first_run(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("e2e")
-    inbox = root / "inbox"
-    pdfs = generate(inbox)
+    inbox = copy_tree(sample_corpus, root / "inbox")
+    pdfs = sample_pdfs(inbox)
     year = inbox / "2021"
     (year / "empty.pdf").write_bytes(b"")
     (year / "minutes.pdf").write_text("会议纪要：这不是 PDF 文件", encoding="utf-8")
-    (year / "truncated.pdf").write_bytes(pdfs[0].read_bytes()[:700])
-    summary = run(inbox, root / "home")
+    (year / "truncated.pdf").write_bytes((sample_corpus / CITY).read_bytes()[:700])
+    summary = run(inbox, root / "home", migrated=False)  # a fresh home, as `make demo` has
     return {"inbox": inbox, "home": root / "home", "pdfs": pdfs, "summary": summary}
 
 

@@ -24,12 +24,13 @@ from extract.envelope import extract_to_envelope
 from jixiao.stages import transform
 from jixiao.stages.discover import discover, sha256_of
 from jixiao.stages.load import load_envelopes
+from tests.conftest import SEEDS
+from tests.generated import copy_tree
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 SEED_003 = SEEDS / "003_c80886a83bcd6da9.txt"
 CHANGED_SCORE = ("\n1.08\n", "\n1.58\n")  # 政府采购执行率: 2 points, scored 1.08
 
-pytestmark = pytest.mark.skipif(not SEED_003.is_file(), reason=f"seeds absent: {SEEDS}")
+pytestmark = pytest.mark.shared("seeds/003_c80886a83bcd6da9.txt")
 
 
 def build_warehouse(inbox: Path, folder: Path) -> Path:
@@ -104,12 +105,9 @@ def test_one_changed_score_fails_leaf_scores_sum_to_total(seed_results: dict) ->
 
 
 @pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from devtools.samples import generate
-
+def corpus_run(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> dict:
     folder = tmp_path_factory.mktemp("quality_corpus")
-    inbox = folder / "inbox"
-    generate(inbox)
+    inbox = copy_tree(sample_corpus, folder / "inbox")
     seeds_year = inbox / "2021"
     for seed in sorted(SEEDS.glob("*.txt")):
         shutil.copy(seed, seeds_year / seed.name)
