@@ -1,7 +1,7 @@
 """Start the dashboard: ``python -m dashboard.server [--port 8501] [--no-docs]`` (make dashboard).
 
 Publishes the serving copy if there is none yet (a warehouse built before serving copies
-existed), generates the dbt docs site beside dbt's target (``dbt docs generate --static``;
+existed), generates the dbt docs site beside the Data Docs (``dbt docs generate --static``;
 both under the warehouse lock, so they wait for a running load), then runs Streamlit
 headless, with no usage statistics and no file watcher, over ``dashboard/app.py``.
 """
@@ -55,13 +55,13 @@ def command(port: int, address: str | None = None) -> list[str]:
 def generate_dbt_docs(warehouse: Path) -> Path | None:
     """Given the warehouse, write dbt's one-file docs site; return it (``None``: no warehouse)."""
     from jixiao.locking import warehouse_lock
-    from jixiao.stages.transform import dbt_target_dir, run_dbt
+    from jixiao.stages.transform import dbt_docs_dir, dbt_docs_generate
 
     if not warehouse.is_file():
         return None
-    with warehouse_lock(warehouse):  # dbt's target: JIXIAO_DBT_TARGET_DIR, as the pipeline's
-        run_dbt(["docs", "generate", "--static"], warehouse)
-    return dbt_target_dir() / "static_index.html"
+    with warehouse_lock(warehouse):  # as the pipeline's build: beside the Data Docs
+        dbt_docs_generate(warehouse)
+    return dbt_docs_dir() / "index.html"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

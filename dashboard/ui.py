@@ -269,10 +269,12 @@ def docs_links() -> None:
             st.markdown(f"- {title}：尚未生成（`{path}`）")
     st.caption(
         "报告是本机文件：点击链接，或把路径复制到浏览器地址栏打开。"
-        "dbt docs 由 `make dashboard` 生成。"
+        "dbt docs 随每次构建生成（`make dashboard` 也会生成）。"
     )
 
 
 def dbt_docs_file() -> Path:
-    """Return where ``dbt docs generate --static`` writes its one-file site."""
-    return settings_module.resolve().dbt_target_dir / "target" / "static_index.html"
+    """Return the dbt docs site every build writes beside the Data Docs (one file)."""
+    from jixiao.stages.transform import dbt_docs_dir
+
+    return dbt_docs_dir() / "index.html"

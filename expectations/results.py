@@ -37,9 +37,12 @@ CHECK_RESULTS_DDL: tuple[str, ...] = (
         expected        varchar,
         passed          boolean not null,
         checked_at      timestamp not null,
+        check_kind      varchar,            -- range | sum | identity (the suite's meta.kind)
         primary key (run_id, check_name, sha256)
     )
     """,
+    # results tables created before check_kind: add it in place, last
+    "alter table quality.check_results add column if not exists check_kind varchar",
 )
 CHECK_RESULT_COLUMNS: tuple[str, ...] = (
     "run_id",
@@ -52,6 +55,7 @@ CHECK_RESULT_COLUMNS: tuple[str, ...] = (
     "expected",
     "passed",
     "checked_at",
+    "kind",
 )
 
 
@@ -147,8 +151,8 @@ def check_result_rows(
 ) -> list[dict[str, Any]]:
     """Return one quality.check_results row per check of the suite and loaded submission.
 
-    Each row also carries ``kind`` and ``applicable`` (not stored; used for the summary
-    and the sum-check threshold).
+    Each row also carries ``kind`` (stored as ``check_kind``) and ``applicable`` (not
+    stored; used for the summary and the sum-check threshold).
     """
     rows_by_sha = {sha256: rows for sha256, rows in frame.groupby("sha256", sort=False)}
     result_rows = []
@@ -194,7 +198,8 @@ def write_check_results(warehouse: Path, run_id: str, rows: list[dict[str, Any]]
                 "insert into quality.check_results by name "
                 "select run_id, check_name, severity, sha256, department, "
                 "cast(fiscal_year as integer) as fiscal_year, observed, expected, "
-                "passed, cast(checked_at as timestamp) as checked_at from check_rows"
+                "passed, cast(checked_at as timestamp) as checked_at, kind as check_kind "
+                "from check_rows"
             )
             con.unregister("check_rows")
             con.execute("commit")

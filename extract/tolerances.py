@@ -1,6 +1,6 @@
-"""The arithmetic checks' tolerances, read from their one definition: the ``vars`` of
-``dbt_project/dbt_project.yml`` (``tolerance_amount``, ``tolerance_score``,
-``tolerance_rate``).
+"""The arithmetic checks' tolerances, read from their one definition: the ``vars`` of the
+dbt project's ``dbt_project.yml`` (``JIXIAO_DBT_PROJECT_DIR``, default ``dbt_project/``):
+``tolerance_amount``, ``tolerance_score``, ``tolerance_rate``.
 
 The warehouse's checks (dbt ``int_check_*`` models, macro ``tolerance``) are the checks
 that count; the record's warnings (``jixiao inspect``) use the same numbers so that a
@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-
-DBT_PROJECT_FILE = Path(__file__).resolve().parent.parent / "dbt_project" / "dbt_project.yml"
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,16 @@ class Tolerances:
         return round(self.amount * figure_count, 6)
 
 
+def tolerances() -> Tolerances:
+    """Return the tolerance vars of the dbt project the warehouse is built with."""
+    from jixiao.settings import resolve
+
+    return read_tolerances(resolve().dbt_project_dir / "dbt_project.yml")
+
+
 @cache
-def tolerances(project_file: Path = DBT_PROJECT_FILE) -> Tolerances:
-    """Given dbt_project.yml (default: the repository's), return its tolerance vars.
+def read_tolerances(project_file: Path) -> Tolerances:
+    """Given a dbt_project.yml, return its tolerance vars.
 
     Raises ``RuntimeError`` naming the file and the var when one is missing.
     """

@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.raw_tables import RAW_DDL
+from extract.raw_tables import RAW_DDL, classify_budget_lines
+from jixiao import settings
 from jixiao.stages import transform
 
 FIXTURES = Path(__file__).parent / "dbt_fixtures"
@@ -48,6 +49,7 @@ def make_raw_warehouse(path: Path, sql: str | None = None) -> Path:
                 con.execute(fixture.read_text(encoding="utf-8"))
         else:
             con.execute(sql)
+        classify_budget_lines(con)  # as the loader does: the extractor's kind of each line
     return path
 
 
@@ -501,6 +503,29 @@ def test_docs_describe_every_mart_column(built: dict) -> None:
         for dependency in exposure["depends_on"]["nodes"]
     }
     assert set(MARTS) <= exposures
+
+
+def test_every_model_is_described_and_its_docs_sit_beside_the_data_docs(built: dict) -> None:
+    manifest = json.loads((built["docs"] / "manifest.json").read_text(encoding="utf-8"))
+    undescribed = [
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and not node["description"].strip()
+    ]
+    assert undescribed == []
+    site = transform.dbt_docs_dir() / "index.html"
+    assert site.is_file() and site.parent.parent == settings.resolve().data_docs_dir.parent
+
+
+def test_no_model_reads_an_issue_message() -> None:
+    models = Path(__file__).resolve().parent.parent / "dbt_project" / "models"
+    readers = [
+        path.name
+        for path in models.rglob("*.sql")
+        if "regexp" in path.read_text(encoding="utf-8")
+        and "message" in path.read_text(encoding="utf-8")
+    ]
+    assert readers == []
 
 
 def test_marts_build_after_the_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from extract.checks import check_budget, check_leaf_sum, check_points, check_scores
 from extract.record import BudgetLine, Indicator
+from extract.tolerances import read_tolerances, tolerances
+from extract.vocabulary import budget_line_kind
+
+DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project" / "dbt_project.yml"
 
 
 def _leaf(level2: str, level3: str, points: float, score: float | None, page: int = 1) -> Indicator:
@@ -72,3 +78,40 @@ def test_budget_rates_and_breakdowns() -> None:
     lines[1] = _line("资金来源", "其他资金", 12.0, 10.0, 0.98)
     codes = sorted(i["code"] for i in check_budget(lines, "x.pdf"))
     assert codes == ["budget_dimension_mismatch", "rate_mismatch"]
+
+
+def test_findings_carry_typed_numbers_and_the_dbt_tolerances(tmp_path: Path) -> None:
+    lines = [
+        _line("资金来源", "财政拨款", 100.0, 98.0, 0.98),
+        _line("资金结构", "基本支出", 100.008, 98.0, 0.98),
+    ]
+    assert check_budget(lines, "x.pdf") == []  # 0.008 within 0.005 per figure of 2 figures
+    lines[1] = _line("资金结构", "基本支出", 101.0, 98.0, 0.9703)
+    (found,) = check_budget(lines, "x.pdf")
+    assert (found["field"], found["observed"], found["expected"]) == (
+        "budget_lines.资金结构.budget",
+        101.0,
+        100.0,
+    )
+    project = tmp_path / "dbt_project.yml"
+    project.write_text(
+        "vars:\n  tolerance_amount: 0.5\n  tolerance_score: 0.01\n  tolerance_rate: 0.005\n",
+        encoding="utf-8",
+    )
+    assert read_tolerances(project).amounts(4) == 2.0
+    assert tolerances() == read_tolerances(DBT_PROJECT)  # the one definition: dbt's vars
+    assert (tolerances().amount, tolerances().score, tolerances().rate) == (0.005, 0.01, 0.005)
+
+
+def test_a_total_line_is_classified_once_by_the_vocabulary() -> None:
+    kinds = [
+        budget_line_kind(dimension, item)
+        for dimension, item in (
+            ("合计", "合计"),
+            ("资金结构", "基本支出小计"),
+            ("资金来源", "合计"),
+            ("资金结构明细", "人员经费"),
+            ("资金来源", "财政拨款"),
+        )
+    ]
+    assert kinds == ["total", "subtotal", "dimension_total", "detail", "item"]

@@ -130,6 +130,42 @@ def test_findings_name_department_year_and_values(results: dict[tuple[str, str],
     assert "project_sum=450.0" in reported["observed"] and "460.0" in reported["observed"]
 
 
+def test_a_reported_mismatch_reaches_its_check_by_typed_fields_not_message(built: dict) -> None:
+    with duckdb.connect(str(built["warehouse"]), read_only=True) as con:
+        message = con.execute(
+            "select message from raw.extraction_issues where sha256 = 'project_total_misprinted'"
+        ).fetchone()[0]
+        row = con.execute(
+            "select measure, project_sum, printed_total, excess_difference "
+            "from intermediate.int_check_projects_summed "
+            "where sha256 = 'project_total_misprinted' and total_source like 'extraction issue%'"
+        ).fetchone()
+    assert not any(character.isdigit() for character in message)  # numbers only typed
+    assert row == ("actual", 450.0, 460.0, 10.0)
+
+
+def test_the_tolerances_are_dbt_vars(built: dict, tmp_path: Path) -> None:
+    """A wider tolerance_amount lets the budget table that is 10 万元 off pass."""
+    warehouse = tmp_path / "lenient.duckdb"
+    shutil.copy(built["warehouse"], warehouse)
+    query = (
+        "select max(excess_difference), max(tolerance) from intermediate.int_check_budget_totals "
+        "where sha256 = 'dimensions_disagree'"
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        strict = con.execute(query).fetchone()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(transform.DBT_TARGET_DIR_ENV, str(tmp_path / "dbt_work"))
+        transform.run_dbt(
+            ["run", "--select", "+int_check_budget_totals", "--vars", "{tolerance_amount: 2.5}"],
+            warehouse,
+        )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        lenient = con.execute(query).fetchone()
+    assert strict[0] > 0 and strict[1] < 0.1
+    assert lenient[0] == 0 and lenient[1] >= 2.5
+
+
 def test_data_docs_show_every_check(built: dict) -> None:
     docs = built["folder"] / "data_docs"
     assert (docs / "index.html").is_file()
@@ -175,6 +211,20 @@ def test_marts_carry_quality_status_and_failed_checks(marts: Path) -> None:
         if violation.submission.department is None:
             continue  # no department-year row
         assert by_sha[violation.submission.sha256] == (violation.severity, [violation.check])
+
+
+def test_an_ocr_read_submission_failing_a_sum_check_is_a_likely_misread(marts: Path) -> None:
+    with duckdb.connect(str(marts), read_only=True) as con:
+        rows = con.execute(
+            "select sha256, source_ocr, likely_misread, quality_status "
+            "from marts.fct_department_year"
+        ).fetchall()
+    by_sha = {sha: (ocr, misread, status) for sha, ocr, misread, status in rows}
+    assert by_sha["dimensions_disagree_in_scan"] == (True, True, "error")
+    assert by_sha["dimensions_disagree"] == (False, False, "error")  # the department's own
+    assert [sha for sha, (_, misread, _) in by_sha.items() if misread] == [
+        "dimensions_disagree_in_scan"
+    ]
 
 
 def test_a_mart_that_lost_rows_fails_the_marts_build(marts: Path, tmp_path: Path) -> None:

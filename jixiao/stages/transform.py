@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -167,12 +169,23 @@ def dbt_build_after_checks(warehouse: Path) -> None:
     dbt_build(warehouse, select=f"{AFTER_CHECKS_SELECTOR}+")
 
 
-def dbt_docs_generate(warehouse: Path) -> Path:
-    """Generate dbt docs for the warehouse; return the folder holding index.html.
+def dbt_docs_dir() -> Path:
+    """Return the folder of dbt's docs site: ``dbt_docs/`` beside the GX Data Docs
+    (``JIXIAO_DATA_DOCS_DIR``), which the dashboard links."""
+    return settings_module.resolve().data_docs_dir.parent / "dbt_docs"
 
-    ``static_index.html`` in that folder is a single self-contained page.
+
+def dbt_docs_generate(warehouse: Path) -> Path:
+    """Generate dbt docs for the warehouse; return dbt's target folder (index.html,
+    manifest.json, catalog.json).
+
+    Its one-page site (``static_index.html``, self-contained) is copied to
+    ``dbt_docs_dir()/index.html``, beside the Data Docs.
     """
     run_dbt(["docs", "generate", "--static"], warehouse)
+    site = dbt_docs_dir()
+    site.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(dbt_target_dir() / "static_index.html", site / "index.html")
     return dbt_target_dir()
 
 
@@ -205,7 +218,8 @@ def transform(phase: str) -> dict[str, Any]:
     """Run one phase of ``dbt build``; raise naming the failed nodes when it fails.
 
     ``before_checks`` builds everything the quality checks read (seeds, staging,
-    intermediate); ``after_checks`` builds what reads their results (the marts).
+    intermediate); ``after_checks`` builds what reads their results (the marts), then
+    generates the dbt docs site beside the Data Docs (``dbt_docs_dir()``).
     """
     if phase not in PHASES:
         raise ValueError(f"unknown dbt phase {phase!r}; expected one of {sorted(PHASES)}")
@@ -215,6 +229,9 @@ def transform(phase: str) -> dict[str, Any]:
         if phase == "after_checks":
             from jixiao import freshness
 
+            docs = partial(dbt_docs_generate, cfg.warehouse)
+            when_writable(cfg.warehouse, "dbt docs generate", docs)
+
             built_from = freshness.fingerprint(cfg.warehouse, code_folders())
             if built_from is not None:
                 when_writable(
@@ -222,4 +239,7 @@ def transform(phase: str) -> dict[str, Any]:
                     "dbt_build_marts",
                     lambda: freshness.record_built(cfg.warehouse, built_from),
                 )
-    return {"warehouse": str(cfg.warehouse), "phase": phase}
+    summary = {"warehouse": str(cfg.warehouse), "phase": phase}
+    if phase == "after_checks":
+        summary["dbt_docs"] = str(dbt_docs_dir() / "index.html")
+    return summary

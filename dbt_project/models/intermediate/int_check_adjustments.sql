@@ -1,7 +1,8 @@
 -- Budget lines and projects that print 年初预算数, 调整金额 and 调整后预算数
 -- (third-party reports), with adjusted − (initial + adjustment)
 -- (check adjusted_equals_initial_plus_adjustment).
--- Tolerance: three printed figures, each rounded to 0.01 万元 → 0.015.
+-- Tolerance: the amount tolerance of three printed figures (macro tolerance, dbt var
+-- tolerance_amount).
 -- The adjusted budget is budget_amount of int_amount_rows_unioned.
 
 with
@@ -31,15 +32,10 @@ final as (
         round(
             budget_amount - initial_budget_amount - adjustment_amount, 6
         ) as adjustment_difference,
-        0.015 as tolerance,
-        greatest(
-            round(
-                abs(budget_amount - initial_budget_amount - adjustment_amount)
-                - 0.015,
-                6
-            ),
-            0
-        ) as excess_difference
+        {{ tolerance('amount', 3) }} as tolerance,
+        {{ excess_over_tolerance(
+            'budget_amount - initial_budget_amount - adjustment_amount', 'amount', 3
+        ) }} as excess_difference
 
     from amount_rows_unioned
 

@@ -3,7 +3,9 @@
 --
 -- A group is a run of consecutive leaf rows (by line_number) with the same level-1
 -- and level-2 names, so a name used twice in one table makes two groups.
--- level2_points_difference is null when the level-2 points were not printed.
+-- level2_points_difference is null when the level-2 points were not printed;
+-- level2_points_excess_difference is its part beyond the score tolerance (macro
+-- tolerance, dbt var tolerance_score; GX expects 0).
 
 with
 
@@ -13,20 +15,33 @@ indicator_scores as (
 
 ),
 
-group_starts_flagged as (
+previous_rows_added as (
 
     select
         *,
-        case
-            when lag(line_number) over same_table is null then 1
-            when lag(level1_name) over same_table is distinct from level1_name then 1
-            when lag(level2_name) over same_table is distinct from level2_name then 1
-            else 0
-        end as starts_group
+        lag(line_number) over same_table as previous_line_number,
+        lag(level1_name) over same_table as previous_level1_name,
+        lag(level2_name) over same_table as previous_level2_name
 
     from indicator_scores
 
     window same_table as (partition by sha256 order by line_number)
+
+),
+
+group_starts_flagged as (
+
+    select
+        *,
+        cast(
+            (
+                previous_line_number is null
+                or previous_level1_name is distinct from level1_name
+                or previous_level2_name is distinct from level2_name
+            ) as integer
+        ) as starts_group
+
+    from previous_rows_added
 
 ),
 
@@ -96,7 +111,12 @@ final as (
                 abs(min_printed_level2_points - leaf_points_sum)
             ),
             6
-        ) as level2_points_difference_abs
+        ) as level2_points_difference_abs,
+        {{ excess_over_tolerance(
+            'greatest(abs(max_printed_level2_points - leaf_points_sum), '
+            ~ 'abs(min_printed_level2_points - leaf_points_sum))',
+            'score'
+        ) }} as level2_points_excess_difference
 
     from groups_summed
 

@@ -1,6 +1,6 @@
 -- Every printed execution rate (完成率 / 支出率 / 执行率) of the budget lines and
 -- projects beside the rate recomputed from the printed amounts, actual / budget
--- (check printed_rate_matches: within 0.5 percentage points).
+-- (check printed_rate_matches: within the rate tolerance, dbt var tolerance_rate).
 -- A zero budget has no rate to recompute: computed_rate is null and nothing is checked.
 
 with
@@ -41,7 +41,10 @@ final as (
         printed_rate,
         round(computed_rate, 6) as computed_rate,
         round(abs(printed_rate - computed_rate) * 100, 6)
-            as rate_difference_percentage_points
+            as rate_difference_percentage_points,
+        {{ tolerance('rate') }} as tolerance,
+        {{ excess_over_tolerance('printed_rate - computed_rate', 'rate') }}
+            as excess_difference
 
     from rates_recomputed
 

@@ -6,12 +6,16 @@
 -- named like 项目 (e.g. 项目支出 小计 of a third-party report), else the item
 -- 项目支出 (资金结构 of a self-evaluation form). No total printed: no row.
 -- Measures: initial_budget (年初预算数), adjustment (调整金额), budget (调整后预算数),
--- actual (支出数). Tolerance: 0.005 万元 of rounding per printed figure.
+-- actual (支出数). Tolerance: the amount tolerance per printed figure (macro
+-- tolerance, dbt var tolerance_amount).
 --
 -- The extractor keeps a project table's printed 合计 row out of raw.projects and
--- reports a mismatch as an extraction issue (project_sum_mismatch): each such issue
--- is a row too, with the amounts read from its message (an unreadable message still
--- fails: excess_difference = infinity).
+-- reports a mismatch as an extraction issue (project_sum_mismatch) with typed
+-- fields: finding_field projects.合计.<measure>, observed_value the printed 合计,
+-- expected_value the projects' sum. Each such issue is a row too (it was judged
+-- with the same tolerance when extracted); one without its numbers (a record older
+-- than the typed fields) still fails: excess_difference = infinity. No message is
+-- read.
 
 with
 
@@ -99,8 +103,9 @@ budget_lines_ranked as (
         dimension,
         item,
         case
-            when dimension like '%项目%'
-                and (item like '%小计' or item like '%合计' or item like '%总计')
+            when
+                dimension like '%项目%'
+                and line_kind in ('subtotal', 'dimension_total')
                 then 2
             when item = '项目支出' then 3
         end as source_rank,
@@ -178,8 +183,8 @@ projects_joined_to_totals as (
 
     inner join totals_ranked
         on projects_summed.sha256 = totals_ranked.sha256
-        and projects_summed.measure = totals_ranked.measure
-        and totals_ranked.total_order = 1
+            and projects_summed.measure = totals_ranked.measure
+            and totals_ranked.total_order = 1
 
 ),
 
@@ -192,11 +197,10 @@ sums_compared as (
         project_count,
         project_sum,
         printed_total,
-        round(0.005 * (project_count + 1), 6) as tolerance,
-        greatest(
-            round(abs(project_sum - printed_total) - 0.005 * (project_count + 1), 6),
-            0
-        ) as excess_difference
+        {{ tolerance('amount', 'project_count + 1') }} as tolerance,
+        {{ excess_over_tolerance(
+            'project_sum - printed_total', 'amount', 'project_count + 1'
+        ) }} as excess_difference
 
     from projects_joined_to_totals
 
@@ -206,19 +210,11 @@ mismatches_reported as (
 
     select
         sha256,
-        'extraction issue (line ' || line_number || ')' as total_source,
-        coalesce(
-            nullif(regexp_extract(message, '合计 ([a-z_]+):', 1), ''), 'unknown'
-        ) as measure,
         cast(null as bigint) as project_count,
-        try_cast(
-            replace(regexp_extract(message, 'add up to (-?[0-9.,]+)', 1), ',', '')
-            as double
-        ) as project_sum,
-        try_cast(
-            replace(regexp_extract(message, 'printed total is (-?[0-9.,]+)', 1), ',', '')
-            as double
-        ) as printed_total
+        expected_value as project_sum,
+        observed_value as printed_total,
+        'extraction issue (line ' || line_number || ')' as total_source,
+        coalesce(string_split(finding_field, '.')[-1], 'unknown') as measure
 
     from extraction_issues
 
@@ -229,10 +225,15 @@ mismatches_reported as (
 mismatches_compared as (
 
     select
-        *,
+        sha256,
+        total_source,
+        measure,
+        project_count,
+        project_sum,
+        printed_total,
         0 as tolerance,
         coalesce(
-            round(abs(project_sum - printed_total), 6), 'infinity'::double
+            round(abs(project_sum - printed_total), 6), cast('infinity' as double)
         ) as excess_difference
 
     from mismatches_reported

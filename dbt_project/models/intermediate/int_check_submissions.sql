@@ -11,6 +11,9 @@
 -- of the budget table) minus 100, or minus (100 + bonus points) when
 -- the template adds a bonus section (加减分项 / 加分项 …) on top of 100 points;
 -- whichever is closer to zero. Null without an indicator table.
+--
+-- The *_excess_difference columns are the differences beyond the score tolerance
+-- (macro tolerance, dbt var tolerance_score); GX expects 0.
 
 with
 
@@ -90,7 +93,7 @@ submissions_joined_to_figures as (
         submissions_graded.grade,
         -- a printed grade outside the bands is grade_valid's finding, not a mismatch
         case
-            when submissions_graded.printed_grade in (select grade from grade_bands)
+            when submissions_graded.printed_grade in (select grade_bands.grade from grade_bands)
                 then submissions_graded.printed_grade
         end as comparable_printed_grade
 
@@ -146,10 +149,14 @@ final as (
         leaf_score_sum,
         score_difference,
         score_difference_abs,
+        {{ excess_over_tolerance('score_difference', 'score') }}
+            as score_excess_difference,
         leaf_points_sum,
         bonus_points_sum,
         round(points_sum_difference, 6) as points_sum_difference,
         round(abs(points_sum_difference), 6) as points_sum_difference_abs,
+        {{ excess_over_tolerance('points_sum_difference', 'score') }}
+            as points_sum_excess_difference,
         budget_total,
         actual_total,
         execution_rate

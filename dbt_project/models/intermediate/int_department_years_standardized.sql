@@ -41,7 +41,8 @@ submissions_normalized as (
 
 submissions_used as (
 
-    select * from submissions where is_used_for_department_year
+    select * from submissions
+    where is_used_for_department_year
 
 ),
 
@@ -64,6 +65,7 @@ used_submissions_joined_to_figures as (
         submissions_used.department_year_submission_count,
         submissions_used.version_number,
         submissions_used.loaded_at,
+        submissions_used.source_ocr,
         submissions_scored.leaf_score_sum,
         submissions_scored.score_difference,
         submissions_normalized.normalized_score,

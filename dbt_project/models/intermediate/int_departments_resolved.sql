@@ -66,7 +66,7 @@ district_prefix_found as (
 
     left join districts
         on districts.admin_level = 'district'
-        and starts_with(city_prefix_removed.name_without_city, districts.district)
+            and starts_with(city_prefix_removed.name_without_city, districts.district)
 
 ),
 
@@ -108,7 +108,7 @@ aliases_applied as (
 
     left join department_aliases
         on core_names.core_name = department_aliases.alias_name
-        and core_names.resolved_district
+            and core_names.resolved_district
             is not distinct from department_aliases.district
 
 ),

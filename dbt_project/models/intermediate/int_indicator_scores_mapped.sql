@@ -63,15 +63,15 @@ labels_looked_up as (
 
     left join indicator_taxonomy as level1_taxonomy
         on level1_taxonomy.label_level = 1
-        and labels_compacted.level1_label = level1_taxonomy.printed_label
+            and labels_compacted.level1_label = level1_taxonomy.printed_label
 
     left join indicator_taxonomy as level2_taxonomy
         on level2_taxonomy.label_level = 2
-        and labels_compacted.level2_label = level2_taxonomy.printed_label
+            and labels_compacted.level2_label = level2_taxonomy.printed_label
 
     left join indicator_taxonomy as level3_taxonomy
         on level3_taxonomy.label_level = 3
-        and labels_compacted.level3_label = level3_taxonomy.printed_label
+            and labels_compacted.level3_label = level3_taxonomy.printed_label
 
 ),
 

@@ -36,7 +36,8 @@ dimensions_ranked as (
 
 chosen_dimensions as (
 
-    select * from dimensions_ranked where dimension_rank = 1
+    select * from dimensions_ranked
+    where dimension_rank = 1
 
 ),
 
@@ -69,7 +70,7 @@ submissions_joined_to_budgets as (
         chosen_dimensions.initial_budget_total,
         chosen_dimensions.adjustment_total,
         chosen_dimensions.actual_total
-            / nullif(chosen_dimensions.budget_total, 0) as execution_rate,
+        / nullif(chosen_dimensions.budget_total, 0) as execution_rate,
         coalesce(
             chosen_dimensions.printed_execution_rate,
             dimensions_compared.first_printed_execution_rate

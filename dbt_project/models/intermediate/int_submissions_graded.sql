@@ -29,7 +29,7 @@ submissions_joined_to_grade_bands as (
 
     left join grade_bands
         on submissions.total_score >= coalesce(grade_bands.min_score, '-infinity'::double)
-        and submissions.total_score
+            and submissions.total_score
             < coalesce(grade_bands.max_score_exclusive, 'infinity'::double)
 
 ),

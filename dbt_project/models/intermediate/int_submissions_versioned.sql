@@ -47,8 +47,8 @@ submissions_joined_to_families as (
 
     left join departments_resolved
         on submissions.department = departments_resolved.department
-        and submissions.district is not distinct from departments_resolved.district
-        and submissions.admin_level
+            and submissions.district is not distinct from departments_resolved.district
+            and submissions.admin_level
             is not distinct from departments_resolved.admin_level
 
 ),
@@ -117,6 +117,7 @@ final as (
             as department_year_submission_count,
 
         ---------- booleans
+        source_ocr,
         version_rank = 1 as is_latest_version,
         (
             department_year_rank = 1

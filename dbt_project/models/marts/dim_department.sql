@@ -59,7 +59,7 @@ department_years_joined_to_names as (
 
     left join name_variants_grouped
         on department_years_grouped.department_key
-        = name_variants_grouped.department_key
+            = name_variants_grouped.department_key
 
 ),
 

@@ -9,9 +9,9 @@ budget_lines as (
 
 ),
 
-department_years as (
+department_year_attributes as (
 
-    select * from {{ ref('fct_department_year') }}
+    select * from {{ ref('int_department_years_attributed') }}
 
 ),
 
@@ -19,19 +19,12 @@ budget_lines_joined_to_department_years as (
 
     select
         budget_lines.*,
-        department_years.department_key,
-        department_years.department,
-        department_years.district,
-        department_years.jurisdiction,
-        department_years.admin_level,
-        department_years.family,
-        department_years.fiscal_year,
-        department_years.quality_status
+        department_year_attributes.* exclude (sha256)  -- noqa: RF02
 
     from budget_lines
 
-    inner join department_years
-        on budget_lines.sha256 = department_years.sha256
+    inner join department_year_attributes
+        on budget_lines.sha256 = department_year_attributes.sha256
 
 ),
 
@@ -70,7 +63,8 @@ final as (
 
         ---------- booleans
         cast(is_total_line as boolean) as is_total_line,
-        cast(is_subtotal_line as boolean) as is_subtotal_line
+        cast(is_subtotal_line as boolean) as is_subtotal_line,
+        cast(source_ocr as boolean) as source_ocr
 
     from budget_lines_joined_to_department_years
 

@@ -1,6 +1,7 @@
 -- One row per department and fiscal year: the figures of the submission that
 -- int_submissions_versioned picks (latest version of the preferred family),
--- standardized within the year, with its quality status from the validation.
+-- standardized within the year, with its quality status from the validation and its
+-- OCR provenance (int_department_years_attributed).
 
 with
 
@@ -10,9 +11,9 @@ department_years as (
 
 ),
 
-submissions_quality as (
+department_year_attributes as (
 
-    select * from {{ ref('int_submissions_quality') }}
+    select * from {{ ref('int_department_years_attributed') }}
 
 ),
 
@@ -20,13 +21,14 @@ department_years_joined_to_quality as (
 
     select
         department_years.*,
-        coalesce(submissions_quality.quality_status, 'unchecked') as quality_status,
-        coalesce(submissions_quality.failed_checks, []::varchar[]) as failed_checks
+        department_year_attributes.quality_status,
+        department_year_attributes.failed_checks,
+        department_year_attributes.likely_misread
 
     from department_years
 
-    left join submissions_quality
-        on department_years.sha256 = submissions_quality.sha256
+    inner join department_year_attributes
+        on department_years.sha256 = department_year_attributes.sha256
 
 ),
 
@@ -87,6 +89,8 @@ final as (
 
         ---------- booleans
         cast(is_grade_consistent as boolean) as is_grade_consistent,
+        cast(source_ocr as boolean) as source_ocr,
+        cast(likely_misread as boolean) as likely_misread,
 
         ---------- timestamps
         cast(loaded_at as timestamp) as loaded_at

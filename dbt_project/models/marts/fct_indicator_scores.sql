@@ -10,9 +10,9 @@ indicator_scores as (
 
 ),
 
-department_years as (
+department_year_attributes as (
 
-    select * from {{ ref('fct_department_year') }}
+    select * from {{ ref('int_department_years_attributed') }}
 
 ),
 
@@ -20,19 +20,12 @@ indicator_scores_joined_to_department_years as (
 
     select
         indicator_scores.*,
-        department_years.department_key,
-        department_years.department,
-        department_years.district,
-        department_years.jurisdiction,
-        department_years.admin_level,
-        department_years.family,
-        department_years.fiscal_year,
-        department_years.quality_status
+        department_year_attributes.* exclude (sha256)  -- noqa: RF02
 
     from indicator_scores
 
-    inner join department_years
-        on indicator_scores.sha256 = department_years.sha256
+    inner join department_year_attributes
+        on indicator_scores.sha256 = department_year_attributes.sha256
 
 ),
 
@@ -87,7 +80,8 @@ final as (
         ---------- booleans
         cast(is_unmapped as boolean) as is_unmapped,
         cast(is_bonus_deduction as boolean) as is_bonus_deduction,
-        cast(is_score_within_points as boolean) as is_score_within_points
+        cast(is_score_within_points as boolean) as is_score_within_points,
+        cast(source_ocr as boolean) as source_ocr
 
     from category_scores_added
 

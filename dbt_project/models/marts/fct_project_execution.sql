@@ -10,9 +10,9 @@ projects as (
 
 ),
 
-department_years as (
+department_year_attributes as (
 
-    select * from {{ ref('fct_department_year') }}
+    select * from {{ ref('int_department_years_attributed') }}
 
 ),
 
@@ -24,18 +24,12 @@ projects_joined_to_department_years as (
             projects.adjusted_budget_amount,
             projects.initial_budget_amount + projects.adjustment_amount
         ) as budget_amount,
-        department_years.department_key,
-        department_years.department,
-        department_years.district,
-        department_years.jurisdiction,
-        department_years.family,
-        department_years.fiscal_year,
-        department_years.quality_status
+        department_year_attributes.* exclude (sha256)  -- noqa: RF02
 
     from projects
 
-    inner join department_years
-        on projects.sha256 = department_years.sha256
+    inner join department_year_attributes
+        on projects.sha256 = department_year_attributes.sha256
 
 ),
 
@@ -67,7 +61,10 @@ final as (
         cast(printed_rate as double) as printed_rate,
         cast(actual_amount / nullif(budget_amount, 0) - printed_rate as double)
             as rate_difference,
-        cast(page_number as integer) as page_number
+        cast(page_number as integer) as page_number,
+
+        ---------- booleans
+        cast(source_ocr as boolean) as source_ocr
 
     from projects_joined_to_department_years
 

@@ -64,13 +64,17 @@ final as (
             as score_percentile_change,
 
         ---------- booleans
+        cast(source_ocr as boolean) as source_ocr,
+        cast(likely_misread as boolean) as likely_misread,
         cast(previous_fiscal_year is not null as boolean) as has_previous_year,
         cast(
             previous_fiscal_year is not null
             and fiscal_year - previous_fiscal_year > 1 as boolean
         ) as is_after_gap,
-        cast(grade is distinct from previous_grade
-            and previous_fiscal_year is not null as boolean) as is_grade_changed
+        cast(
+            grade is distinct from previous_grade
+            and previous_fiscal_year is not null as boolean
+        ) as is_grade_changed
 
     from previous_years_added
 

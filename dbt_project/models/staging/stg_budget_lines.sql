@@ -19,6 +19,9 @@ renamed as (
         ---------- strings
         trim(dimension) as dimension,
         trim(item) as item,
+        -- total | dimension_total | subtotal | detail | item, classified once by the
+        -- extractor (extract/vocabulary.py budget_line_kind)
+        kind as line_kind,
 
         ---------- numerics
         cast(budget as double) as budget_amount,
@@ -29,11 +32,8 @@ renamed as (
         cast(page as integer) as page_number,
 
         ---------- booleans
-        (
-            trim(dimension) in ('合计', '总计')
-            or trim(item) in ('合计', '总计', '小计')
-        ) as is_total_line,
-        trim(item) = '小计' as is_subtotal_line
+        kind in ('total', 'dimension_total', 'subtotal') as is_total_line,
+        kind = 'subtotal' as is_subtotal_line
 
     from source
 

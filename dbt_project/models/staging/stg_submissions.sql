@@ -38,6 +38,10 @@ renamed as (
         cast(file_size as bigint) as file_size_bytes,
         cast(schema_version as integer) as schema_version,
 
+        ---------- booleans
+        -- a page was read by OCR (null in rows loaded before OCR existed: text only)
+        coalesce(source_ocr, false) as source_ocr,
+
         ---------- timestamps
         cast(file_mtime as timestamp) as file_modified_at,
         cast(loaded_at as timestamp) as loaded_at
