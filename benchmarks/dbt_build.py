@@ -30,7 +30,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from devtools.samples.catalog import BONUS_LEVEL2, BONUS_LEVEL3, BONUS_POINTS, MANAGEMENT  # noqa: E402
-from extract.raw_tables import RAW_DDL  # noqa: E402
+from extract.raw_tables import RAW_DDL, classify_budget_lines  # noqa: E402
 from jixiao.stages import transform  # noqa: E402
 
 DISTRICTS = (
@@ -334,6 +334,7 @@ def generate(con: duckdb.DuckDBPyConnection, years: int, per_year: int) -> None:
         where raw.submissions.sha256 = totals.sha256
         """
     )
+    classify_budget_lines(con)  # the extractor's kind of each line, as the loader sets it
 
 
 def main(argv: list[str] | None = None) -> int:
