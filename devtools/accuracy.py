@@ -182,8 +182,9 @@ def record_as_golden(record: dict[str, Any]) -> dict[str, Any]:
             "points_sum": round(sum(row["points"] or 0 for row in leaves), 4),
             "score_sum": round(sum(row["score"] or 0 for row in leaves), 4),
         }
-    execution = record["totals"].get("budget_execution_points"), record["totals"].get(
-        "budget_execution_score"
+    execution = (
+        record["totals"].get("budget_execution_points"),
+        record["totals"].get("budget_execution_score"),
     )
     if any(value is not None for value in execution):
         golden["budget_execution"] = {"points": execution[0], "score": execution[1]}

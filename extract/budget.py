@@ -14,6 +14,7 @@ from extract.vocabulary import ACTUAL_AMOUNT, BUDGET, RATE, budget_measure, dime
 BudgetRow = tuple[str, list[str | None], int | None]
 """A budget-table row: its printed label, one printed value per item column, its page."""
 
+
 def dimension_name(group_label: str | None) -> str:
     """Given a group header such as ``按资金来源``, return the dimension ``资金来源``."""
     return dimension_of(group_label, "") if compact(group_label) else ""

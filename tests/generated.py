@@ -124,9 +124,7 @@ def write_corrected_form(form: Path, target: Path, lowered_by: str) -> dict[str,
     leaf = sample.management[index]
     management = list(sample.management)
     management[index] = dataclasses.replace(leaf, score=leaf.score - cut)
-    corrected = dataclasses.replace(
-        sample, management=tuple(management), total=sample.total - cut
-    )
+    corrected = dataclasses.replace(sample, management=tuple(management), total=sample.total - cut)
     target.parent.mkdir(parents=True, exist_ok=True)
     pages, leaf_pages = render(corrected, target)
     return truth_record(corrected, pages, leaf_pages, target.name)

@@ -144,9 +144,7 @@ def _summary(outcome: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def first_run(
-    tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path
-) -> dict[str, Any]:
+def first_run(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("bad-inbox")
     inbox, home = root / "inbox", root / "home"
     build_inbox(inbox, sample_corpus)

@@ -57,9 +57,7 @@ def test_year_selection_rules() -> None:
 
 
 @pytest.fixture(scope="module")
-def resubmitted(
-    tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path
-) -> dict[str, Any]:
+def resubmitted(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("orchestration")
     inbox, home = root / "inbox", root / "home"
     (inbox / "2021").mkdir(parents=True)
