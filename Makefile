@@ -37,6 +37,7 @@ $(DEPLOY_STAMP): $(STAMP)
 
 test: install $(DEPLOY_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project/models --processes 2
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
