@@ -155,6 +155,7 @@ def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None
     status = 0
     _more_time_fd = write_fd
     try:
+        os.setpgid(0, 0)  # its own process group: helpers it forks (OCR) die with it
         # the task's log handlers may write to a socket its supervisor reads: the child,
         # which shares them, must not interleave its lines (pdfminer warns a lot)
         logging.disable(logging.CRITICAL)
@@ -208,6 +209,14 @@ def warm_up() -> None:
     _warm = True
 
 
+def _kill_group(pid: int) -> None:
+    """Kill the extracting child and every process it forked (its process group)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # not yet its own group: the child alone
+        os.kill(pid, signal.SIGKILL)
+
+
 def extract_bounded(
     extract: Callable[[], Record], path: str, sha256: str, limits: Limits
 ) -> Record:
@@ -238,7 +247,7 @@ def extract_bounded(
             ready, _, _ = select.select([read_fd], [], [], wait)
             if not ready:
                 timed_out = True
-                os.kill(pid, signal.SIGKILL)
+                _kill_group(pid)
                 break
             chunk = os.read(read_fd, 1 << 16)
             if not chunk:
@@ -250,6 +259,9 @@ def extract_bounded(
                 allowed += more
                 if deadline is not None:
                     deadline += more
+    except BaseException:  # interrupted (Ctrl-C, task killed): the child's group goes too
+        _kill_group(pid)
+        raise
     finally:
         os.close(read_fd)
         _, status, usage = os.wait4(pid, 0)

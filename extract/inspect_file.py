@@ -83,6 +83,7 @@ def inspection(record: Record, evidence: Evidence) -> dict[str, Any]:
         "family_evidence": evidence.family_evidence,
         "read_by": evidence.reader,
         "document": record["document"],
+        "ocr": _ocr(record, evidence),
         "department_label": form.department_label if form is not None else None,
         "budget_table": None
         if budget is None
@@ -116,6 +117,33 @@ def inspection(record: Record, evidence: Evidence) -> dict[str, Any]:
     }
 
 
+def _ocr(record: Record, evidence: Evidence) -> dict[str, Any] | None:
+    """Return how the scanned pages were read: per page its turn, seal ink, words and their
+    confidence; the numbers traced to OCR words (``record["ocr_values"]``) by confidence."""
+    if not evidence.scanned:
+        return None
+    values = sorted(record.get("ocr_values", []), key=lambda value: value["confidence"])
+    return {
+        "pages": [
+            {
+                "page": page.layout.number,
+                "turned_degrees": round(page.skew_degrees, 2),
+                "seal_pixels_removed": page.seal_pixels,
+                "seal_lines_dropped": page.dropped_lines,
+                "words": len(page.layout.words),
+                "rules": len(page.layout.rules),
+                "lowest_confidence": min(
+                    (word.confidence or 0.0 for word in page.layout.words), default=None
+                ),
+                "seconds": round(page.seconds, 1),
+            }
+            for page in evidence.scanned
+        ],
+        "numbers_traced": len(values),
+        "least_sure": values[:5],
+    }
+
+
 def _value(value: Any) -> str:
     return "—" if value is None else str(value)
 
@@ -138,6 +166,20 @@ def format_inspection(report: dict[str, Any]) -> str:
         + f" · {_value(document['admin_level'])} {_value(document['district'])}"
         + f" · units {_value(document['unit_count'])}"
     )
+    ocr = report.get("ocr")
+    if ocr is not None:
+        for page in ocr["pages"]:
+            out.append(
+                f"OCR p.{page['page']}     turned {page['turned_degrees']}° back · "
+                f"{page['words']} words (lowest confidence {_value(page['lowest_confidence'])})"
+                f" · {page['rules']} rules from pixels · seal: {page['seal_pixels_removed']} px "
+                f"removed, {page['seal_lines_dropped']} line(s) dropped · {page['seconds']} s"
+            )
+        out.append(f"  numbers    {ocr['numbers_traced']} traced to OCR words; least sure:")
+        out.extend(
+            f"    {value['confidence']:.2f} p.{value['page']} {value['field']} = {value['text']}"
+            for value in ocr["least_sure"]
+        )
     budget = report["budget_table"]
     if budget is not None:
         out.append(

@@ -6,6 +6,8 @@ whose number equals the value (``95``, ``95分``, ``1,234.50``, ``95%`` for a ra
 0.95). Each traced value keeps the word's confidence in ``record["ocr_values"]``; below
 the threshold (``JIXIAO_OCR_MIN_CONFIDENCE``) it also gets an ``ocr_low_confidence``
 warning naming the file, the page, the cell (``field``) and the value read (``observed``).
+A name (an indicator's, the department's) printed by a doubtful word is flagged the same
+way, with the name's field.
 """
 
 from __future__ import annotations
@@ -93,11 +95,46 @@ def trace(record: Record, layouts: Iterable[PageLayout]) -> list[OcrValue]:
     return traced
 
 
+def _names(record: Record) -> Iterator[tuple[str, str, int | None]]:
+    """Yield (field, name, page) for the names a record reads: indicators, department."""
+    for row in record["indicators"]:
+        leaf = row["level3"] or row["level2"] or row["level1"] or "?"
+        for key in ("level1", "level2", "level3"):
+            if row.get(key):
+                yield f"indicators.{leaf}.{key}", str(row[key]), row["page"]  # type: ignore[literal-required]
+    if record["document"]["department"]:
+        yield "document.department", record["document"]["department"], None
+
+
+def doubtful_names(
+    record: Record, layouts: Iterable[PageLayout], threshold: float
+) -> list[tuple[str, str, int, float]]:
+    """Given a record and its OCR'd pages, return (field, name, page, confidence) for each
+    name printed by a word OCR read with less confidence than ``threshold`` (a word of two
+    or more characters found inside the name, on its page)."""
+    weak = [
+        word
+        for layout in layouts
+        for word in layout.words
+        if word.confidence is not None and word.confidence < threshold and len(word.text) >= 2
+    ]
+    found: dict[tuple[str, int | None], tuple[str, str, int, float]] = {}
+    for field, name, page in _names(record):  # a group's name once, under its first leaf
+        for word in weak:
+            if (page is None or word.page == page) and word.text in name:
+                known = found.get((name, page))
+                if known is None or word.confidence < known[3]:  # type: ignore[operator]
+                    field = known[0] if known else field
+                    found[(name, page)] = (field, name, word.page, float(word.confidence or 0.0))
+    return list(found.values())
+
+
 def flag_low_confidence(
-    record: Record, layouts: Iterable[PageLayout], threshold: float, name: str
+    record: Record, layouts: Iterable[PageLayout], threshold: float, name_of_file: str
 ) -> None:
     """Given a record read from OCR'd pages, store each value's confidence
     (``record["ocr_values"]``) and add a warning for every value below ``threshold``."""
+    layouts = list(layouts)
     traced = trace(record, layouts)
     record["ocr_values"] = traced
     for value in traced:
@@ -107,12 +144,24 @@ def flag_low_confidence(
             issue(
                 "warning",
                 codes.OCR_LOW_CONFIDENCE,
-                f"{where(name, value['page'])}: OCR read {value['text']!r} for "
+                f"{where(name_of_file, value['page'])}: OCR read {value['text']!r} for "
                 f"{value['field']} with confidence {value['confidence']:.2f}, below "
                 f"{threshold:.2f} (JIXIAO_OCR_MIN_CONFIDENCE); kept as read, check it "
                 "against the scan",
                 value["page"],
                 field=value["field"],
                 observed=value["value"],
+            )
+        )
+    for field, name, page, confidence in doubtful_names(record, layouts, threshold):
+        record["issues"].append(
+            issue(
+                "warning",
+                codes.OCR_LOW_CONFIDENCE,
+                f"{where(name_of_file, page)}: OCR read the name {name!r} ({field}) with "
+                f"confidence {confidence:.2f}, below {threshold:.2f} "
+                "(JIXIAO_OCR_MIN_CONFIDENCE); kept as read, check it against the scan",
+                page,
+                field=field,
             )
         )

@@ -3,7 +3,8 @@
 A scanned PDF page is one picture. Before OCR reads it, this module
 
 - renders it (pypdfium2) at the OCR resolution, in colour so seal ink can be told apart;
-- removes red ink (a seal stamped over a table is red: its pixels become paper);
+- removes red ink (a seal stamped over a table is red: its pixels become paper) and
+  scanner specks (a 3 × 3 median);
 - measures the skew from the page's long strokes (table rules, text baselines) and turns
   the page straight (scanners feed pages up to a degree or two off);
 - finds the ruling lines from the pixels (long thin runs of dark pixels), which the table
@@ -154,6 +155,7 @@ def prepare_page(page: object, number: int, dpi: float) -> PageImage:
     rendered, without seal ink, and straightened."""
     width, height = page.get_size()  # type: ignore[attr-defined]
     grey, seal = drop_seal_ink(render_page(page, dpi))
+    grey = cv2.medianBlur(grey, 3)  # scanner noise: specks OCR would read as strokes
     angle = skew_of(grey)
     return PageImage(number, straighten(grey, angle), dpi, width, height, angle, seal)
 

@@ -6,10 +6,12 @@ words with boxes in PDF points and a confidence (the lowest of their characters'
 the ruling lines found in its pixels. From there the table and document readers that
 read text PDFs read it (no second parser).
 
-An OCR text line is cut into words where a ruling line runs between two of its
-characters or where the gap between them is wider than a character (two cells of a table
-without rules). Lines the detector finds turned more than ``MAX_TURN_DEGREES`` on a page
-already straightened are a seal's curved lettering, not the form's text: they are dropped.
+A word holding one of the domain's terms with one doubtful character wrong is put right
+(``extract/ocr_lexicon.py``). An OCR text line is cut into words where a ruling line runs
+between two of its characters or where the gap between them is wider than a character
+(two cells of a table without rules). Lines the detector finds turned more than
+``MAX_TURN_DEGREES`` on a page already straightened are a seal's curved lettering, not the
+form's text: they are dropped.
 
 Pages are read in parallel batches (``JIXIAO_OCR_WORKERS`` processes, each with its own
 engine); the pages of one batch go through one engine in order.
@@ -25,10 +27,12 @@ from statistics import median
 
 from extract.normalize import nfkc
 from extract.ocr_engine import OcrChar, OcrLine, recognise
+from extract.ocr_lexicon import correct
 from extract.page_words import PageLayout, Rule, Word
 from extract.scan_image import PageImage, prepare_page, rules_of, turned_degrees
 
-MAX_TURN_DEGREES = 8.0  # a text line turned further than this is a seal's lettering
+MAX_TURN_DEGREES = 8.0  # a text line turned further than this is a seal's lettering …
+MAX_TURN_SHORT_DEGREES = 25.0  # … a box of one or two characters, further than this
 WORD_GAP_SHARE = 0.9  # a gap wider than this share of the line's height ends a word
 
 
@@ -79,9 +83,13 @@ def words_of_line(line: OcrLine, rules: list[Rule], scale: float, page: int) -> 
             runs[-1].append(right)
     words = []
     for run in runs:
-        text = nfkc("".join(piece.text for piece in run)).strip()
+        raw = "".join(piece.text for piece in run)
+        doubts = [piece.confidence for piece in run for _ in piece.text]
+        text = nfkc(correct(raw, doubts)[0]).strip()
         if not text:
             continue
+        if set(text) == {"一"}:  # a dash alone in a cell: OCR cannot tell it from 一
+            text = "—" * len(text)
         words.append(
             Word(
                 text,
@@ -96,6 +104,18 @@ def words_of_line(line: OcrLine, rules: list[Rule], scale: float, page: int) -> 
     return words
 
 
+def is_seal_lettering(line: OcrLine) -> bool:
+    """Given an OCR line of a straightened page, return True when it is turned like a
+    seal's curved lettering: more than ``MAX_TURN_DEGREES`` for a line at least two
+    characters long (a single character's box is too small to measure a turn by), more
+    than ``MAX_TURN_SHORT_DEGREES`` for any."""
+    xs = [point[0] for point in line.quad]
+    ys = [point[1] for point in line.quad]
+    long_line = max(xs) - min(xs) >= 2 * (max(ys) - min(ys))
+    turn = turned_degrees(line.quad)
+    return turn > (MAX_TURN_DEGREES if long_line else MAX_TURN_SHORT_DEGREES)
+
+
 def read_page_image(image: PageImage, threads: int = 1) -> ScannedPage:
     """Given a prepared page image, return its words and rules as a scanned page."""
     started = time.monotonic()
@@ -104,7 +124,7 @@ def read_page_image(image: PageImage, threads: int = 1) -> ScannedPage:
     words: list[Word] = []
     dropped = 0
     for line in recognise(image.pixels, threads):
-        if turned_degrees(line.quad) > MAX_TURN_DEGREES:
+        if is_seal_lettering(line):
             dropped += 1
             continue
         words.extend(words_of_line(line, vertical, image.points_per_pixel, image.number))
@@ -143,6 +163,18 @@ def _read_batch(data: bytes, numbers: list[int], dpi: int, threads: int) -> list
         pdf.close()
 
 
+def _die_with_parent() -> None:
+    """In a page worker: be killed when the process that started it dies (Linux), so a
+    file stopped at its time limit leaves no worker behind."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown stops workers
+        pass
+
+
 def read_scanned_pages(
     data: bytes, numbers: list[int], dpi: int, workers: int
 ) -> list[ScannedPage]:
@@ -160,7 +192,9 @@ def read_scanned_pages(
         return _read_batch(data, numbers, dpi, threads=1)
     batches = [numbers[start::workers] for start in range(workers)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent
+    ) as pool:
         futures = [pool.submit(_read_batch, data, batch, dpi, 1) for batch in batches]
         pages = [page for future in futures for page in future.result()]
     return sorted(pages, key=lambda page: page.layout.number)

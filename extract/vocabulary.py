@@ -220,6 +220,20 @@ DEPARTMENT_LABELS: tuple[str, ...] = (
     "被评价单位",
 )
 SUPERVISOR_LABELS: tuple[str, ...] = ("主管部门",)
+# Phrases every kind of submission prints (titles, section headings): with the header
+# words and labels above they are the terms OCR is corrected toward (extract/ocr_lexicon.py).
+DOCUMENT_PHRASES: tuple[str, ...] = (
+    "部门整体支出绩效自评表",
+    "部门整体支出绩效自评报告",
+    "部门整体支出绩效评价报告",
+    "整体支出绩效",
+    "部门基本情况",
+    "单位基本情况",
+    "年度部门整体支出规模",
+    "年度整体绩效目标",
+    "整体绩效目标完成情况",
+    "预算执行情况",
+)
 TOTAL_LABELS: tuple[str, ...] = ("总分", "合计", "总计", "综合得分", "自评总分")
 # A list number before a name: ``1.``, ``2、``, ``(3)``, ``4)``. Chinese-numbered headings
 # (（一）, 二、) are kept: templates print them as part of a duty's name.
