@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from extract import families
 from extract import issues as codes
 from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
-from extract.bounded import allow_more_time
+from extract.bounded import allow_more_memory, allow_more_time
 from extract.form_reader import FormEvidence, read_form_layout
 from extract.forms import FormContent
 from extract.issues import issue, printable
@@ -309,6 +309,7 @@ def _with_scans(
     from extract.scan_pages import read_scanned_pages
 
     allow_more_time(len(blank) * cfg.ocr_seconds_per_page)
+    allow_more_memory(cfg.ocr_max_memory_mb)
     pages = [
         page
         for page in read_scanned_pages(data, blank, cfg.ocr_dpi, cfg.ocr_workers)

@@ -149,6 +149,19 @@ def allow_more_time(seconds: float) -> None:
         os.write(_more_time_fd, json.dumps({"more_seconds": seconds}).encode() + b"\n")
 
 
+def allow_more_memory(megabytes: int) -> None:
+    """Raise this process's address-space cap by ``megabytes``, when one is set (in the
+    extracting child): OCR's engine maps far more than a text PDF's parser
+    (``JIXIAO_OCR_MAX_MEMORY_MB`` per page worker). Elsewhere a no-op."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or megabytes <= 0:
+        return
+    wanted = soft + megabytes * _MB
+    resource.setrlimit(resource.RLIMIT_AS, (min(wanted, hard) if hard > 0 else wanted, hard))
+    if _more_time_fd is not None:  # the parent names the raised bound if it is reached
+        os.write(_more_time_fd, json.dumps({"more_memory_mb": megabytes}).encode() + b"\n")
+
+
 def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None:
     """In the forked child: cap memory, extract, write the outcome as JSON; never return."""
     global _more_time_fd
@@ -163,7 +176,9 @@ def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None
         baseline = _mapped_bytes()
         if limits.max_memory_mb:
             cap = baseline + limits.max_memory_mb * _MB
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            # the hard limit stays: extraction itself may raise the soft one for OCR
+            # (allow_more_memory), a PDF cannot
+            resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
         try:
             outcome: dict[str, object] = {"record": extract()}
         except StreamTooLarge as exc:
@@ -240,6 +255,7 @@ def extract_bounded(
     received = b""
     timed_out = False
     allowed = limits.timeout_seconds
+    more_mb = 0
     try:
         deadline = started + limits.timeout_seconds if limits.timeout_seconds else None
         while True:
@@ -255,7 +271,9 @@ def extract_bounded(
             received += chunk
             while b"\n" in received:  # requests for more time come first, one per line
                 request, received = received.split(b"\n", 1)
-                more = float(json.loads(request).get("more_seconds", 0.0))
+                asked = json.loads(request)
+                more_mb += int(asked.get("more_memory_mb", 0))
+                more = float(asked.get("more_seconds", 0.0))
                 allowed += more
                 if deadline is not None:
                     deadline += more
@@ -294,7 +312,8 @@ def extract_bounded(
         return _limit_record(
             path,
             sha256,
-            f"{path}: reading needed more than {limits.max_memory_mb} MB ({MEMORY_ENV}); "
+            f"{path}: reading needed more than {limits.max_memory_mb + more_mb} MB "
+            f"({MEMORY_ENV}{' + JIXIAO_OCR_MAX_MEMORY_MB for OCR' if more_mb else ''}); "
             f"stopped after {seconds:.1f} s at {peak_mb:.0f} MB resident ({held_mb:.0f} MB of "
             "it the task's own); expected a submission that reads in far less (a PDF bomb: "
             "a stream that inflates to gigabytes?)",

@@ -112,9 +112,7 @@ def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
         return grey
     height, width = grey.shape
     turn = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
-    return cv2.warpAffine(
-        grey, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255,)
-    )
+    return cv2.warpAffine(grey, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255,))
 
 
 def _runs(mask: np.ndarray, horizontal: bool, length: int) -> list[tuple[int, int, int, int]]:

@@ -235,6 +235,12 @@ VARIABLES: tuple[Variable, ...] = (
         "resolution scanned pages are rendered at for OCR", minimum=1,
     ),
     Variable(
+        "JIXIAO_OCR_MAX_MEMORY_MB", "ocr_max_memory_mb", int, 2048,
+        "memory each OCR page worker may take beyond `JIXIAO_EXTRACT_MAX_MEMORY_MB` (the "
+        "engine maps ~1.5 GB)",
+        minimum=0,
+    ),
+    Variable(
         "JIXIAO_OCR_WORKERS", "ocr_workers", int, 2,
         "processes reading one scanned PDF's pages in parallel (one engine each)", minimum=1,
     ),
@@ -297,6 +303,7 @@ class Settings:
     ocr_seconds_per_page: float
     ocr_min_confidence: float
     ocr_dpi: int
+    ocr_max_memory_mb: int
     ocr_workers: int
     accept_printed_year: bool
     sum_check_max_failure_pct: float

@@ -113,7 +113,8 @@ def _is_flagged(scan: dict[str, Any], section: str, index: int, key: str) -> boo
     row = scan[section][index]
     name = row.get("level3") or row.get("item") or row.get("name")
     return any(
-        (i.get("field") or "").startswith(f"{section}.") and str(name) in (i.get("field") or "")
+        (i.get("field") or "").startswith(f"{section}.")
+        and str(name) in (i.get("field") or "")
         or (i["page"] == row["page"] and i["code"] != codes.OCR_LOW_CONFIDENCE)
         for i in warnings
     )
