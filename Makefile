@@ -64,6 +64,7 @@ dashboard: install
 bench: install $(DEPLOY_STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/extract_speed.py
 	$(BIN)/python benchmarks/extract_bounded.py
+	$(BIN)/python benchmarks/ocr_engines.py
 	$(BIN)/python benchmarks/dbt_build.py
 	$(BIN)/python benchmarks/run_year.py --count 600
 	$(BIN)/python benchmarks/run_deployed.py --count 600
