@@ -186,10 +186,10 @@ def check_budget(lines: list[BudgetLine], name: str) -> list[Issue]:
 def check_gaps(indicators: list[Indicator], lines: list[BudgetLine], name: str) -> list[Issue]:
     """Given what was read, return a ``partly_read`` warning naming every gap found.
 
-    A leaf without a name or without both points and score, a row missing a level name
-    that other rows have, and a budget line without a figure are gaps (a score left blank
-    on purpose, as bonus items often are, is not): the record says so rather than
-    looking complete.
+    A leaf without a name, without both points and score, or with a score but no points, a
+    row missing a level name that other rows have, and a budget line without a figure are
+    gaps (a score left blank on purpose, as bonus items often are, is not): the record says
+    so rather than looking complete.
     """
     gaps: list[str] = []
     pages: list[int] = []
@@ -201,6 +201,9 @@ def check_gaps(indicators: list[Indicator], lines: list[BudgetLine], name: str) 
 
     gap([row for row in indicators if not row["level3"]], "a name")
     gap([row for row in indicators if row["points"] is None and row["score"] is None], "figures")
+    # a score needs the points it is out of: none read means the 分值 column was not found
+    # (a header word a seal hid from OCR), not a form without points
+    gap([row for row in indicators if row["score"] is not None and row["points"] is None], "points")
     for level in ("level1", "level2"):
         if any(row[level] for row in indicators):  # type: ignore[literal-required]
             gap([row for row in indicators if not row[level]], f"a {level} name")  # type: ignore[literal-required]
