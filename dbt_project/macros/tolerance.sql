@@ -6,8 +6,8 @@
     tolerance_rate (fraction); an amount comparison allows tolerance_amount per figure.
 
     excess_over_tolerance(difference, kind, figure_count): abs(difference) beyond that
-    tolerance, 0 when within it; every int_check_* model's excess column, which the GX
-    suites expect to be 0.
+    tolerance, 0 when within it, null when the difference is (not applicable); every
+    int_check_* model's excess column, which the GX suites expect to be 0.
 #}
 
 {% macro tolerance(kind, figure_count=1) -%}
@@ -15,10 +15,14 @@
 {%- endmacro %}
 
 {% macro excess_over_tolerance(difference, kind, figure_count=1) -%}
-    greatest(
-        round(abs({{ difference }}) - {{ tolerance(kind, figure_count) }}, 6),
-        0
-    )
+    {#- null when there is no difference (nothing to check): greatest skips nulls #}
+    case
+        when ({{ difference }}) is not null
+            then greatest(
+                round(abs({{ difference }}) - {{ tolerance(kind, figure_count) }}, 6),
+                0
+            )
+    end
 {%- endmacro %}
 
 {#
