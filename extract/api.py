@@ -234,7 +234,15 @@ def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> 
             f"{name}: no page could be found in the PDF (damaged cross-reference table or "
             "page tree); expected a complete PDF file (export or download it again)",
         )
-    if any(not layout.words for layout in content.layouts):
+    if content.chars == 0 and not content.scanned:
+        return _error(
+            record,
+            codes.NO_TEXT_LAYER,
+            f"{name}: none of its {content.pages} page(s) has a text layer, nor is any a "
+            "scanned picture (drawings only?); expected a PDF with text or a scan",
+            1 if content.pages else None,
+        )
+    if content.scanned:
         with_scans = _with_scans(record, content, data, name, evidence)
         if with_scans is None:
             return record
@@ -276,14 +284,14 @@ def _page_list(numbers: list[int]) -> str:
 def _with_scans(
     record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
 ) -> PdfContent | None:
-    """Given a PDF's content with pages that have no text layer, return the content with
-    those pages read by OCR; None when the file cannot be read (an error issue says why).
-
-    A text PDF's pages without text (a blank page, a scanned annex) are OCR'd too; the
-    record says it came from OCR only when OCR found text.
+    """Given a PDF's content with scanned pages (no text, a page-size picture), return the
+    content with those pages read by OCR; None when the file cannot be read (an error
+    issue says why). Only pictures are OCR'd: a page of drawings (a PDF bomb's) never
+    gets OCR's time and memory. A scanned annex of a text PDF is OCR'd too; the record says
+    it came from OCR only when OCR found text.
     """
     cfg = settings()
-    blank = [layout.number for layout in content.layouts if not layout.words]
+    blank = list(content.scanned)
     scan = content.chars == 0
     if cfg.ocr_max_pages == 0 or len(blank) > cfg.ocr_max_pages:
         if not scan:

@@ -53,6 +53,7 @@ class PdfContent:
     chars: int
     layouts: list[PageLayout]
     tables: PdfTables | None = None  # read in the same pass when page 1 opens a report
+    scanned: tuple[int, ...] = ()  # pages without text that are one picture (OCR reads them)
 
     @property
     def texts(self) -> list[str]:
@@ -101,6 +102,20 @@ def _error_for(exc: Exception, name: str, page: int | None) -> PdfReadError:
     )
 
 
+SCAN_COVERAGE = 0.5  # a page whose pictures cover at least this share of it is a scan
+
+
+def is_scanned_page(page: pdfplumber.page.Page) -> bool:
+    """Given a page, return True when pictures cover most of it (a scan). A page of vector
+    drawings, blank or a PDF bomb's, holds no picture: OCR is never started for it."""
+    area = float(page.width * page.height) or 1.0
+    covered = sum(
+        max(0.0, float(image["x1"] - image["x0"])) * max(0.0, float(image["bottom"] - image["top"]))
+        for image in page.images
+    )
+    return covered >= SCAN_COVERAGE * area
+
+
 def _may_hold_ruled_table(page: pdfplumber.page.Page) -> bool:
     """Given a page, return True when it has ruling (lines or rectangles) to find tables by."""
     return bool(page.lines or page.rects)
@@ -141,6 +156,7 @@ def read_pdf(
     read, so memory stays flat with the page count.
     """
     layouts: list[PageLayout] = []
+    scanned: list[int] = []
     collector: _TableCollector | None = None
     chars = 0
     with _open(data, name) as pdf:
@@ -158,6 +174,8 @@ def read_pdf(
             try:
                 chars += len(page.chars)
                 layouts.append(layout_of_pdf_page(page, number))
+                if not layouts[-1].words and is_scanned_page(page):
+                    scanned.append(number)
                 if number == 1 and wants_tables is not None:
                     first = "\n".join(line.text for line in lines_of(layouts[0].words))
                     collector = _TableCollector() if wants_tables(first) else None
@@ -168,7 +186,7 @@ def read_pdf(
             finally:
                 page.close()
     tables = collector.result() if collector is not None else None
-    return PdfContent(len(pages), chars, layouts, tables)
+    return PdfContent(len(pages), chars, layouts, tables, tuple(scanned))
 
 
 class _TableCollector:
