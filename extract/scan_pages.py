@@ -22,7 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from extract.normalize import nfkc
@@ -147,17 +147,8 @@ def _read_batch(data: bytes, numbers: list[int], dpi: int, threads: int) -> list
                 image = prepare_page(page, number, dpi)
             finally:
                 page.close()
-            scanned = read_page_image(image, threads)
-            seconds = time.monotonic() - started
-            pages.append(
-                ScannedPage(
-                    scanned.layout,
-                    scanned.skew_degrees,
-                    scanned.seal_pixels,
-                    scanned.dropped_lines,
-                    seconds,
-                )
-            )
+            scanned = read_page_image(image, threads)  # seconds: rendering included
+            pages.append(replace(scanned, seconds=time.monotonic() - started))
         return pages
     finally:
         pdf.close()
