@@ -11,7 +11,7 @@ RUN mkdir -p /opt/jixiao/var /data/inbox /data/warehouse /opt/airflow/auth \
 
 USER airflow
 WORKDIR /opt/jixiao
-COPY --chown=airflow:0 pyproject.toml constraints.txt README.md ./
+COPY --chown=airflow:0 pyproject.toml setup.py constraints.txt README.md ./
 COPY --chown=airflow:0 jixiao ./jixiao
 COPY --chown=airflow:0 extract ./extract
 COPY --chown=airflow:0 expectations ./expectations

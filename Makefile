@@ -15,7 +15,7 @@ export DO_NOT_TRACK := 1
 install: $(STAMP)
 
 # Reinstall only when the dependency pins change.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml setup.py constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (jixiao needs Python 3.11; set PYTHON=...)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -52,7 +52,7 @@ airflow: install
 # The dashboard on http://localhost:8501 over the serving copy the last run published
 # beside JIXIAO_WAREHOUSE (make demo first); DASHBOARD_PORT / DASHBOARD_ADDRESS move it.
 dashboard: install
-	$(BIN)/python -m dashboard.server
+	$(BIN)/python -m jixiao.dashboard.server
 
 # Benchmarks print their figures (never timed tests). The cosmos comparison needs
 # astronomer-cosmos, kept out of .venv in its own .venv-bench.

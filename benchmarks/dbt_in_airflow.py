@@ -155,7 +155,7 @@ def corpus_pairs(submissions: int) -> list[tuple[int, str]]:
     The project's corpus first, then other years of the same departments: a sample's
     content depends on its year, so every pair is a distinct file (distinct sha256).
     """
-    from devtools.samples.catalog import CORPUS, DEPARTMENTS
+    from jixiao_devtools.samples.catalog import CORPUS, DEPARTMENTS
 
     pairs = list(CORPUS)
     for year in (2021, 2022, *range(2020, 1900, -1)):
@@ -169,15 +169,15 @@ def corpus_pairs(submissions: int) -> list[tuple[int, str]]:
 
 def generate_corpus(inbox: Path, submissions: int) -> int:
     """Write sample PDFs into inbox/<year>/; return how many were written."""
-    import devtools.samples as samples
+    import jixiao_devtools.samples as samples
 
     if not submissions:
         return len(samples.generate(inbox))
     if hasattr(samples, "generate_year"):  # varied synthetic departments of one year
         return len(samples.generate_year(inbox, CORPUS_YEAR, submissions))
-    from devtools.samples.catalog import DEPARTMENTS
-    from devtools.samples.model import build_sample
-    from devtools.samples.render import render
+    from jixiao_devtools.samples.catalog import DEPARTMENTS
+    from jixiao_devtools.samples.model import build_sample
+    from jixiao_devtools.samples.render import render
 
     written = 0
     for year, slug in corpus_pairs(submissions):
@@ -190,8 +190,9 @@ def generate_corpus(inbox: Path, submissions: int) -> int:
 
 def extract_all(inbox: Path, warehouse: Path, records: Path) -> list[Path]:
     """Extract every inbox file into an envelope (as the mapped extract tasks do)."""
-    from extract.api import extract_file
-    from extract.envelope import extract_to_envelope
+    from jixiao.extract.api import extract_file
+    from jixiao.extract.envelope import extract_to_envelope
+
     from jixiao.stages.discover import discover
 
     found = discover(inbox, warehouse)
@@ -203,7 +204,8 @@ def extract_all(inbox: Path, warehouse: Path, records: Path) -> list[Path]:
 
 def prepare(work: Path, submissions: int) -> tuple[Path, dict[str, Any]]:
     """Build the pristine warehouse every variant starts from; return it and its facts."""
-    from expectations.validate import validate_warehouse
+    from jixiao.expectations.validate import validate_warehouse
+
     from jixiao.stages import transform
     from jixiao.stages.load import load_envelopes
 
@@ -658,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         help="number of sample submissions (0: the project's sample corpus, "
-        "devtools.samples.generate; N: devtools.samples.generate_year(dir, 2023, N))",
+        "jixiao_devtools.samples.generate; N: jixiao_devtools.samples.generate_year(dir, 2023, N))",
     )
     parser.add_argument("--repeats", type=int, default=3, help="runs of the plain build")
     parser.add_argument(

@@ -24,11 +24,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
-
-from devtools.samples import generate, generate_year
-from devtools.samples.catalog import DEPARTMENTS
-from devtools.samples.report import ExecFigures, build_report, render_report
-from extract.api import extract_file
+from jixiao.extract.api import extract_file
+from jixiao_devtools.samples import generate, generate_year
+from jixiao_devtools.samples.catalog import DEPARTMENTS
+from jixiao_devtools.samples.report import ExecFigures, build_report, render_report
 
 ROWS_PER_PAGE = 23  # project rows of the sample report's table on one page
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -77,7 +76,7 @@ def big_report(path: Path, pages: int) -> Path:
 def peak_memory_mb(pdf: Path) -> float:
     """Given a PDF, extract it in a fresh process and return that process's peak RSS (MB)."""
     code = (
-        "import resource, sys; from extract.api import extract_file; "
+        "import resource, sys; from jixiao.extract.api import extract_file; "
         "extract_file(sys.argv[1]); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )

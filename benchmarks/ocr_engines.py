@@ -32,10 +32,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devtools.accuracy import compare, compare_golden  # noqa: E402
-from extract import scan_pages  # noqa: E402
-from extract.api import extract_file  # noqa: E402
-from extract.ocr_engine import OcrChar, OcrLine, recognise  # noqa: E402
+from jixiao.extract import scan_pages  # noqa: E402
+from jixiao.extract.api import extract_file  # noqa: E402
+from jixiao.extract.ocr_engine import OcrChar, OcrLine, recognise  # noqa: E402
+from jixiao_devtools.accuracy import compare, compare_golden  # noqa: E402
+
 from tests.scan_maker import ScanStyle, scan_pdf  # noqa: E402
 
 CORPUS_FILES = (
@@ -110,7 +111,7 @@ def _documents(corpus: Path | None, samples: int, folder: Path) -> list[tuple[Pa
             golden = json.loads((corpus / f"{name}.golden.json").read_text("utf-8"))
             sources.append((corpus / f"{name}.pdf", golden, "golden"))
     if samples:
-        from devtools.samples import generate
+        from jixiao_devtools.samples import generate
 
         made = generate(folder / "samples")
         forms = [p for p in made if p.suffix == ".pdf" and "report" not in p.name][:samples]

@@ -134,7 +134,7 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
 
-    from devtools.samples import generate_year
+    from jixiao_devtools.samples import generate_year
 
     root = args.workdir or Path(tempfile.mkdtemp(prefix="jixiao-bench-deployed-"))
     inbox = root / "inbox"

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run_year.py [--count 600] [--year 2023] [--batch-size 25]
 
-Generates ``count`` submissions of one fiscal year (``devtools.samples.generate_year``),
+Generates ``count`` submissions of one fiscal year (``jixiao_devtools.samples.generate_year``),
 runs the real DAG (``jixiao run``, i.e. ``dag.test()`` on SQLite metadata) in a fresh
 JIXIAO_HOME, and prints the wall time, pages per second and where the time went: each
 task's share (from Airflow's task_instance table) and the orchestration overhead
@@ -76,7 +76,7 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
 
-    from devtools.samples import generate_year
+    from jixiao_devtools.samples import generate_year
 
     root = args.workdir or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     inbox, home = root / "inbox", root / "home"

@@ -1,4 +1,5 @@
-"""Start the dashboard: ``python -m dashboard.server [--port 8501] [--no-docs]`` (make dashboard).
+"""Start the dashboard: ``python -m jixiao.dashboard.server [--port 8501] [--no-docs]``
+(make dashboard).
 
 Publishes the serving copy if there is none yet (a warehouse built before serving copies
 existed), generates the dbt docs site beside the Data Docs (``dbt docs generate --static``;
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jixiao.stages.publish import publish_after_run
 
     cfg = settings.resolve()
-    parser = argparse.ArgumentParser(prog="python -m dashboard.server", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m jixiao.dashboard.server", description=__doc__)
     parser.add_argument("--port", type=int, default=cfg.dashboard_port, help="DASHBOARD_PORT")
     parser.add_argument("--address", default=cfg.dashboard_address, help="DASHBOARD_ADDRESS")
     parser.add_argument("--no-docs", action="store_true", help="do not generate the dbt docs")

@@ -16,10 +16,10 @@ import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
+from jixiao.dashboard import format as fmt
+from jixiao.dashboard import queries
 from PIL import Image, ImageDraw
 
-from dashboard import format as fmt
-from dashboard import queries
 from jixiao import serving
 from jixiao import settings as settings_module
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.api import extract_file
+from jixiao.extract.api import extract_file
 
 KINDS: tuple[str, ...] = ("metadata", "budget_lines", "indicators", "projects", "totals")
 TRUTH_SUFFIX = ".truth.json"

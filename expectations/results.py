@@ -16,9 +16,8 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-
-from expectations.gx_run import FailingKeys
-from expectations.specs import Check, SuiteSpec, worst_severity
+from jixiao.expectations.gx_run import FailingKeys
+from jixiao.expectations.specs import Check, SuiteSpec, worst_severity
 
 MAX_ROWS_IN_OBSERVED = 5
 NOT_APPLICABLE = "not applicable"

@@ -2,22 +2,22 @@
 
 The quality gate of the DAG's ``validate`` task, between the two dbt phases:
 
-1. Suites (``expectations/suites/*.json``, see ``expectations.specs``) name the table they
+1. Suites (``expectations/suites/*.json``, see ``jixiao.expectations.specs``) name the table they
    check: staging and intermediate models only — the marts are built after this task.
    Sums and differences are computed by the dbt models ``int_check_*``; GX checks the
    difference columns.
 2. Every table is read through ONE read-only DuckDB connection into pandas (GX 1.24 has
-   no DuckDB datasource) and validated as a DataFrame (``expectations.gx_run``). Only rows
+   no DuckDB datasource) and validated as a DataFrame (``jixiao.expectations.gx_run``). Only rows
    of loaded submissions are checked.
 3. One row per check and loaded submission goes to ``quality.check_results``
-   (``expectations.results``) through one write connection, after the read one is closed.
+   (``jixiao.expectations.results``) through one write connection, after the read one is closed.
 4. With ``data_docs_dir``, GX Data Docs (HTML) of the run are written there.
 
 Failure policy. Documents that contradict themselves are findings: they are recorded and
 never raise. Pipeline errors raise RuntimeError: a missing table or column (schema drift),
 a null or duplicate key, an expectation GX cannot run, and — after the results are
 written, so they stay visible — more than ``JIXIAO_SUM_CHECK_MAX_FAILURE_PCT`` % of the
-submissions failing one sum check (``expectations.threshold``).
+submissions failing one sum check (``jixiao.expectations.threshold``).
 """
 
 from __future__ import annotations
@@ -29,11 +29,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-
-from expectations.gx_run import build_expectation_suite, failing_keys, gx_context
-from expectations.results import check_result_rows, write_check_results
-from expectations.specs import Check, SuiteSpec, load_suite_specs
-from expectations.threshold import (
+from jixiao.expectations.gx_run import build_expectation_suite, failing_keys, gx_context
+from jixiao.expectations.results import check_result_rows, write_check_results
+from jixiao.expectations.specs import Check, SuiteSpec, load_suite_specs
+from jixiao.expectations.threshold import (
     SumCheckThreshold,
     SumCheckThresholdExceeded,
     exceeded,

@@ -14,27 +14,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract import families
-from extract import issues as codes
-from extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
-from extract.bounded import allow_more_memory, allow_more_time
-from extract.form_reader import FormEvidence, read_form_layout
-from extract.forms import FormContent
-from extract.issues import issue, printable
-from extract.metadata import (
+from jixiao.extract import families
+from jixiao.extract import issues as codes
+from jixiao.extract.assemble import fill_form_record, fill_narrative_record, fill_report_record
+from jixiao.extract.bounded import allow_more_memory, allow_more_time
+from jixiao.extract.form_reader import FormEvidence, read_form_layout
+from jixiao.extract.forms import FormContent
+from jixiao.extract.issues import issue, printable
+from jixiao.extract.metadata import (
     fiscal_year_from_text,
     grade_from_text,
 )
-from extract.narrative import parse_narrative
-from extract.ocr_confidence import flag_low_confidence
-from extract.page_words import PageLayout, is_layout_text, layouts_of_text
-from extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_tables, read_texts
-from extract.record import Record, empty_record
-from extract.reports import parse_report_rows, parse_report_text
-from extract.text_layer import parse_text, split_lines
+from jixiao.extract.narrative import parse_narrative
+from jixiao.extract.ocr_confidence import flag_low_confidence
+from jixiao.extract.page_words import PageLayout, is_layout_text, layouts_of_text
+from jixiao.extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_tables, read_texts
+from jixiao.extract.record import Record, empty_record
+from jixiao.extract.reports import parse_report_rows, parse_report_text
+from jixiao.extract.text_layer import parse_text, split_lines
 
 if TYPE_CHECKING:
-    from extract.scan_pages import ScannedPage
+    from jixiao.extract.scan_pages import ScannedPage
+
     from jixiao.settings import Settings
 
 PDF = "application/pdf"
@@ -313,8 +314,8 @@ def _with_scans(
                 "submission (split the file, or raise the limit)",
             )
         return None
-    from extract.ocr_engine import ENGINE  # OpenCV and the OCR engine load only for scans
-    from extract.scan_pages import read_scanned_pages
+    from jixiao.extract.ocr_engine import ENGINE  # OpenCV and the OCR engine load only for scans
+    from jixiao.extract.scan_pages import read_scanned_pages
 
     allow_more_time(len(blank) * cfg.ocr_seconds_per_page)
     allow_more_memory(cfg.ocr_max_memory_mb)
@@ -400,7 +401,7 @@ def _extract_text(record: Record, data: bytes, name: str, evidence: Evidence) ->
 def extract_file(path: str | Path) -> Record:
     """Given a ``.pdf`` or ``.txt`` path, return its extraction record.
 
-    Never raises for bad input: problems become issues (see ``extract.issues``).
+    Never raises for bad input: problems become issues (see ``jixiao.extract.issues``).
     """
     return extract_with_evidence(path)[0]
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from extract import issues as codes
-from extract.checks import check_budget, check_gaps, check_leaf_sum, check_points, check_scores
-from extract.forms import FormContent
-from extract.issues import issue
-from extract.metadata import admin_level_of
-from extract.narrative import NarrativeContent
-from extract.record import BudgetLine, Document, Indicator, Issue, Record, totals
-from extract.reports import ReportContent
-from extract.vocabulary import budget_line_kind, strip_list_numbers
+from jixiao.extract import issues as codes
+from jixiao.extract.checks import (
+    check_budget,
+    check_gaps,
+    check_leaf_sum,
+    check_points,
+    check_scores,
+)
+from jixiao.extract.forms import FormContent
+from jixiao.extract.issues import issue
+from jixiao.extract.metadata import admin_level_of
+from jixiao.extract.narrative import NarrativeContent
+from jixiao.extract.record import BudgetLine, Document, Indicator, Issue, Record, totals
+from jixiao.extract.reports import ReportContent
+from jixiao.extract.vocabulary import budget_line_kind, strip_list_numbers
 
 
 def named_leaves(indicators: list[Indicator]) -> list[Indicator]:

@@ -30,8 +30,8 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extract import issues as codes
-from extract.record import Record, empty_record
+from jixiao.extract import issues as codes
+from jixiao.extract.record import Record, empty_record
 
 DEFAULT_TIMEOUT_SECONDS = 120.0
 DEFAULT_MAX_MEMORY_MB = 1024

@@ -2,14 +2,14 @@
 
 Both the PDF path and the text-layer path reduce the table to the same grid: one
 dimension and one item per value column, and rows ``(label, values, page)``. Row labels
-are read by the shared vocabulary (``extract.vocabulary.budget_measure``), never by position.
+are read by the shared vocabulary (``jixiao.extract.vocabulary.budget_measure``), never by position.
 """
 
 from __future__ import annotations
 
-from extract.normalize import compact, join_lines, parse_number, parse_rate
-from extract.record import BudgetLine
-from extract.vocabulary import ACTUAL_AMOUNT, BUDGET, RATE, budget_measure, dimension_of
+from jixiao.extract.normalize import compact, join_lines, parse_number, parse_rate
+from jixiao.extract.record import BudgetLine
+from jixiao.extract.vocabulary import ACTUAL_AMOUNT, BUDGET, RATE, budget_measure, dimension_of
 
 BudgetRow = tuple[str, list[str | None], int | None]
 """A budget-table row: its printed label, one printed value per item column, its page."""

@@ -1,6 +1,7 @@
 """Budget tables read from their row and column headers, in either orientation.
 
-Two shapes exist in the wild, and both are read by their header words (``extract.vocabulary``):
+Two shapes exist in the wild, and both are read by their header words
+(``jixiao.extract.vocabulary``):
 
 - **measures as rows** (Guangzhou 年度部门整体支出规模): rows labelled 全年预算数 / 全年执行数 /
   完成率, one column per item (财政拨款, 基本支出 …) under group headers (按资金来源 …);
@@ -17,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extract.columns import Column, find_headers
-from extract.normalize import compact, is_number, is_placeholder, parse_number, parse_rate
-from extract.page_words import PageLayout, Word, lines_of
-from extract.record import BudgetLine
-from extract.vocabulary import (
+from jixiao.extract.columns import Column, find_headers
+from jixiao.extract.normalize import compact, is_number, is_placeholder, parse_number, parse_rate
+from jixiao.extract.page_words import PageLayout, Word, lines_of
+from jixiao.extract.record import BudgetLine
+from jixiao.extract.vocabulary import (
     ACTUAL_AMOUNT,
     BUDGET,
     INITIAL_BUDGET,

@@ -8,15 +8,15 @@
 
 Each finding carries its numbers as typed fields (``field``, ``observed`` = as printed,
 ``expected`` = what the arithmetic gives); the tolerances are the warehouse checks' own
-(``extract.tolerances``, defined once in dbt_project.yml).
+(``jixiao.extract.tolerances``, defined once in dbt_project.yml).
 """
 
 from __future__ import annotations
 
-from extract import issues as codes
-from extract.issues import issue, where
-from extract.record import BudgetLine, Indicator, Issue
-from extract.tolerances import tolerances
+from jixiao.extract import issues as codes
+from jixiao.extract.issues import issue, where
+from jixiao.extract.record import BudgetLine, Indicator, Issue
+from jixiao.extract.tolerances import tolerances
 
 
 def _fmt(value: float) -> str:

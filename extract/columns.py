@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from statistics import median
 
-from extract.normalize import is_number
-from extract.page_words import Line, PageLayout, Rule, Word, lines_of
-from extract.vocabulary import split_overprint
+from jixiao.extract.normalize import is_number
+from jixiao.extract.page_words import Line, PageLayout, Rule, Word, lines_of
+from jixiao.extract.vocabulary import split_overprint
 
 STEP = 0.5  # resolution of the gutter search, in page units
 NEAR_LINES = 1.7  # header parts may sit this many line heights above or below the main line

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from extract.record import Record, empty_record
+from jixiao.extract.record import Record, empty_record
 
 ENVELOPE_VERSION = 1
 

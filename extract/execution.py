@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract import issues as codes
-from extract.issues import issue, where
-from extract.normalize import compact, join_fragments, parse_number, parse_rate
-from extract.record import BudgetLine, Issue, Project
-from extract.tolerances import tolerances
-from extract.vocabulary import DETAIL_SUFFIX, SUBTOTAL_WORDS, TOTAL_DIMENSION, TOTAL_WORDS
+from jixiao.extract import issues as codes
+from jixiao.extract.issues import issue, where
+from jixiao.extract.normalize import compact, join_fragments, parse_number, parse_rate
+from jixiao.extract.record import BudgetLine, Issue, Project
+from jixiao.extract.tolerances import tolerances
+from jixiao.extract.vocabulary import DETAIL_SUFFIX, SUBTOTAL_WORDS, TOTAL_DIMENSION, TOTAL_WORDS
 
 INITIAL = "initial_budget"
 ADJUSTMENT = "adjustment"

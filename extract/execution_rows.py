@@ -10,10 +10,10 @@ repeats its header and is stitched to the previous one.
 
 from __future__ import annotations
 
-from extract.execution import ExecRow, column_key
-from extract.execution_text import BUDGET, PROJECTS, TextTable
-from extract.normalize import compact, is_rate, join_lines
-from extract.pdf_tables import TableRow
+from jixiao.extract.execution import ExecRow, column_key
+from jixiao.extract.execution_text import BUDGET, PROJECTS, TextTable
+from jixiao.extract.normalize import compact, is_rate, join_lines
+from jixiao.extract.pdf_tables import TableRow
 
 
 def _has_values(cells: tuple[str | None, ...]) -> bool:

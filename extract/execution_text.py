@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.execution import ExecRow, keys_from_header, label_text, strip_sequence
-from extract.normalize import compact, is_placeholder, is_rate
-from extract.text_layer import Line
+from jixiao.extract.execution import ExecRow, keys_from_header, label_text, strip_sequence
+from jixiao.extract.normalize import compact, is_placeholder, is_rate
+from jixiao.extract.text_layer import Line
 
 PROSE = re.compile(r"[。;:]|(?<!\d),|,(?!\d{3})")  # NFKC: ，→,  ；→;  ：→:
 MAX_LABEL = 60

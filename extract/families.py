@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.normalize import compact
-from extract.vocabulary import LEVEL_NAMES, POINTS_WORDS, SCORE_WORDS
+from jixiao.extract.normalize import compact
+from jixiao.extract.vocabulary import LEVEL_NAMES, POINTS_WORDS, SCORE_WORDS
 
 SELF_EVALUATION_FORM = "self_evaluation_form"
 SELF_EVALUATION_REPORT = "self_evaluation_report"

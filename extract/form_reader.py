@@ -2,7 +2,7 @@
 
 ``pages (words, rules) → department and unit count (by label) → budget table → indicator
 table → FormContent``, plus the evidence ``jixiao inspect`` shows. Works the same on a PDF
-and on a layout-preserving text layer (``extract.page_words``).
+and on a layout-preserving text layer (``jixiao.extract.page_words``).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extract.budget_table import BudgetTable, read_budget_table
-from extract.forms import FormContent
-from extract.indicator_table import IndicatorTable, read_indicator_table
-from extract.metadata import canonical_department, unit_count_from_text
-from extract.normalize import compact
-from extract.page_words import PageLayout, Word, lines_of
-from extract.vocabulary import DEPARTMENT_LABELS, SUPERVISOR_LABELS
+from jixiao.extract.budget_table import BudgetTable, read_budget_table
+from jixiao.extract.forms import FormContent
+from jixiao.extract.indicator_table import IndicatorTable, read_indicator_table
+from jixiao.extract.metadata import canonical_department, unit_count_from_text
+from jixiao.extract.normalize import compact
+from jixiao.extract.page_words import PageLayout, Word, lines_of
+from jixiao.extract.vocabulary import DEPARTMENT_LABELS, SUPERVISOR_LABELS
 
 NEAR = 1.6  # line heights: a value may sit this far below or above its label
 _ANNOTATION = re.compile(r"^\([^)]{1,6}\)")  # 单位名称(盖章): a note on the label, not its value

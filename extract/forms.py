@@ -1,6 +1,6 @@
 """What a form reader returns (``FormContent``), and indicator tables read from ruled cells.
 
-Forms themselves are read from their words (``extract.form_reader``); third-party reports
+Forms themselves are read from their words (``jixiao.extract.form_reader``); third-party reports
 keep reading their ruled indicator tables from pdfplumber's cells here: the header row(s)
 map the columns (一级指标/分值/…/得分, in any order), level cells merged over their
 children come back empty and inherit the value above (also across a page break), and a
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.normalize import clean_text, compact, is_number, join_lines, parse_number
-from extract.pdf_tables import TableRow
-from extract.record import BudgetLine, Indicator
+from jixiao.extract.normalize import clean_text, compact, is_number, join_lines, parse_number
+from jixiao.extract.pdf_tables import TableRow
+from jixiao.extract.record import BudgetLine, Indicator
 
 LEVEL_KEYS: tuple[str, ...] = ("level1", "level1_points", "level2", "level2_points")
 TOTAL_LABELS: tuple[str, ...] = ("总分", "合计", "总计")

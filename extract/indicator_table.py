@@ -2,8 +2,9 @@
 
 ``pages → headers → sections → leaves → level groups → indicators``:
 
-- **Headers** are lines whose words name levels and points or scores (``extract.vocabulary``),
-  in any order; each maps its columns (``extract.columns``).
+- **Headers** are lines whose words name levels and points or scores
+  (``jixiao.extract.vocabulary``),
+  in any order; each maps its columns (``jixiao.extract.columns``).
 - **Sections** are the body under a header, up to the next header or the 总分 row; a table
   that runs off a page without a 总分 continues at the top of the next page, with or
   without a repeated header. All sections of a document form one virtual column of rows.
@@ -27,11 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from statistics import median
 
-from extract.columns import Column, Header, find_headers
-from extract.normalize import clean_text, compact, is_number, join_fragments, parse_number
-from extract.page_words import Line, PageLayout, Rule, Word, is_page_number, lines_of
-from extract.record import Indicator
-from extract.vocabulary import (
+from jixiao.extract.columns import Column, Header, find_headers
+from jixiao.extract.normalize import clean_text, compact, is_number, join_fragments, parse_number
+from jixiao.extract.page_words import Line, PageLayout, Rule, Word, is_page_number, lines_of
+from jixiao.extract.record import Indicator
+from jixiao.extract.vocabulary import (
     ACTUAL,
     LEVEL,
     POINTS,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from extract.api import Evidence, extract_with_evidence
-from extract.record import Record
+from jixiao.extract.api import Evidence, extract_with_evidence
+from jixiao.extract.record import Record
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
     "department",

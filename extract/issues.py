@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from extract.record import Issue
+from jixiao.extract.record import Issue
 
 # errors: the file is quarantined
 EMPTY_FILE = "empty_file"

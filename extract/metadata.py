@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extract.normalize import compact
+from jixiao.extract.normalize import compact
 
 # "广州市番禺区科技…局" or "番禺区科技…局": a 2-3 character district name right after the
 # city (or at the start), ending in 区.

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.metadata import department_from_title
-from extract.normalize import compact, parse_number, parse_rate
-from extract.record import BudgetLine
-from extract.text_layer import Line, split_lines
+from jixiao.extract.metadata import department_from_title
+from jixiao.extract.normalize import compact, parse_number, parse_rate
+from jixiao.extract.record import BudgetLine
+from jixiao.extract.text_layer import Line, split_lines
 
 _AMOUNT = r"([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?)万元"
 _LINK = r"(?:为|是|:|达|共计|合计)?"

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from extract import issues as codes
-from extract.issues import issue, where
-from extract.normalize import parse_number, parse_rate
-from extract.page_words import PageLayout, Word
-from extract.record import OcrValue, Record
+from jixiao.extract import issues as codes
+from jixiao.extract.issues import issue, where
+from jixiao.extract.normalize import parse_number, parse_rate
+from jixiao.extract.page_words import PageLayout, Word
+from jixiao.extract.record import OcrValue, Record
 
 _UNIT = re.compile(r"(?:分|万元|元)$")
 VALUE_TOLERANCE = 1e-6

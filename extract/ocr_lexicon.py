@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from extract import vocabulary as v
+from jixiao.extract import vocabulary as v
 
 MIN_TERM = 5
 MAX_DOUBT = 0.9  # a character read with at least this confidence is never replaced

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
-from extract.normalize import nfkc
+from jixiao.extract.normalize import nfkc
 
 RULE_THICKNESS = 2.0  # points: a rectangle thinner than this is a ruling line
 LINE_TOLERANCE = 0.45  # share of a word's height two words may differ by to share a line
@@ -220,7 +220,7 @@ def is_layout_text(text: str) -> bool:
 
 def words_text(words: Sequence[Word]) -> str:
     """Given words of one cell (any order), return their text top to bottom, joined."""
-    from extract.normalize import join_fragments
+    from jixiao.extract.normalize import join_fragments
 
     ordered = [line.words for line in lines_of(words)]
     return join_fragments(" ".join(word.text for word in line) for line in ordered)

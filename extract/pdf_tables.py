@@ -1,6 +1,6 @@
 """Reading a PDF with pdfplumber: every page as words and rules, and ruled tables on demand.
 
-``read_pdf`` reads each page once into its words and ruling lines (``extract.page_words``)
+``read_pdf`` reads each page once into its words and ruling lines (``jixiao.extract.page_words``)
 — all that forms and family detection need; a page's text is its words line by line.
 ``read_tables`` is the second, costlier pass that only third-party reports take: ruled
 tables found with the ``lines`` strategy, a cell covered by a merged neighbour coming back
@@ -16,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pdfplumber
+from jixiao.extract import issues as codes
+from jixiao.extract.page_words import PageLayout, layout_of_pdf_page, lines_of
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-from extract import issues as codes
-from extract.page_words import PageLayout, layout_of_pdf_page, lines_of
 
 __all__ = ["PdfContent", "PdfReadError", "PdfTables", "TableRow", "read_pdf", "read_tables"]
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
-
-from extract.vocabulary import budget_line_kind
+from jixiao.extract.vocabulary import budget_line_kind
 
 RAW_DDL: tuple[str, ...] = (
     "create schema if not exists raw",
@@ -129,7 +128,7 @@ CHILD_TABLES: tuple[str, ...] = (
 
 def classify_budget_lines(con: duckdb.DuckDBPyConnection) -> int:
     """Given a writable connection, set ``kind`` on the budget lines loaded before it was
-    recorded (by ``extract.vocabulary.budget_line_kind``, the one classification); return
+    recorded (by ``jixiao.extract.vocabulary.budget_line_kind``, the one classification); return
     how many lines were classified."""
     rows = con.execute(
         "select sha256, line_number, dimension, item from raw.budget_lines where kind is null"

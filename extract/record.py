@@ -47,7 +47,8 @@ class BudgetLine(TypedDict):
     initial_budget: float | None
     adjustment: float | None
     page: int | None
-    # total | dimension_total | subtotal | detail | item (extract.vocabulary.budget_line_kind)
+    # total | dimension_total | subtotal | detail | item
+    # (jixiao.extract.vocabulary.budget_line_kind)
     kind: NotRequired[str]
 
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract import issues as codes
-from extract.execution import budget_from_rows, projects_from_rows
-from extract.execution_rows import find_row_tables
-from extract.execution_text import PROJECTS, TextTable, find_tables
-from extract.forms import FormContent, find_indicators
-from extract.issues import issue, where
-from extract.metadata import department_from_title, unit_count_from_text
-from extract.normalize import compact
-from extract.pdf_tables import TableRow
-from extract.record import BudgetLine, Issue, Project
-from extract.text_layer import Line, read_indicators, split_lines
-from extract.tolerances import tolerances
+from jixiao.extract import issues as codes
+from jixiao.extract.execution import budget_from_rows, projects_from_rows
+from jixiao.extract.execution_rows import find_row_tables
+from jixiao.extract.execution_text import PROJECTS, TextTable, find_tables
+from jixiao.extract.forms import FormContent, find_indicators
+from jixiao.extract.issues import issue, where
+from jixiao.extract.metadata import department_from_title, unit_count_from_text
+from jixiao.extract.normalize import compact
+from jixiao.extract.pdf_tables import TableRow
+from jixiao.extract.record import BudgetLine, Issue, Project
+from jixiao.extract.text_layer import Line, read_indicators, split_lines
+from jixiao.extract.tolerances import tolerances
 
 _SCORE_SENTENCE = re.compile(r"综合(?:评分|得分)(?:为|是|:)?(\d{1,3}(?:\.\d+)?)分")
 

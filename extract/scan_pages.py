@@ -25,11 +25,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from statistics import median
 
-from extract.normalize import nfkc
-from extract.ocr_engine import OcrChar, OcrLine, recognise
-from extract.ocr_lexicon import correct
-from extract.page_words import PageLayout, Rule, Word
-from extract.scan_image import PageImage, prepare_page, rules_of, turned_degrees
+from jixiao.extract.normalize import nfkc
+from jixiao.extract.ocr_engine import OcrChar, OcrLine, recognise
+from jixiao.extract.ocr_lexicon import correct
+from jixiao.extract.page_words import PageLayout, Rule, Word
+from jixiao.extract.scan_image import PageImage, prepare_page, rules_of, turned_degrees
 
 MAX_TURN_DEGREES = 8.0  # a text line turned further than this is a seal's lettering …
 MAX_TURN_SHORT_DEGREES = 25.0  # … a box of one or two characters, further than this

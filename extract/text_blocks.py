@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from extract.budget import BudgetRow, assign_dimensions, lines_from_grid
-from extract.forms import FormContent
-from extract.metadata import department_from_text
-from extract.normalize import (
+from jixiao.extract.budget import BudgetRow, assign_dimensions, lines_from_grid
+from jixiao.extract.forms import FormContent
+from jixiao.extract.metadata import department_from_text
+from jixiao.extract.normalize import (
     compact,
     is_number,
     is_placeholder,
@@ -39,8 +39,8 @@ from extract.normalize import (
     join_fragments,
     parse_number,
 )
-from extract.record import BudgetLine, Indicator
-from extract.vocabulary import (
+from jixiao.extract.record import BudgetLine, Indicator
+from jixiao.extract.vocabulary import (
     DEPARTMENT_LABELS,
     TOTAL_LABELS,
     budget_measure,
@@ -49,7 +49,7 @@ from extract.vocabulary import (
 )
 
 if TYPE_CHECKING:  # text_layer imports this module
-    from extract.text_layer import Line
+    from jixiao.extract.text_layer import Line
 
 _SENTENCE_MARKS = "，。；;,"
 _CHECKBOXES = "☑□☐√✓✔■☒▣"

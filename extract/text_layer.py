@@ -14,7 +14,7 @@ lines. Target and actual values (年度指标值, 实际完成指标值) are onl
 told apart (two values per line); otherwise they stay ``None``.
 
 A text layer that prints one block per cell, out of reading order, is read by
-``extract.text_blocks`` instead (by what its cells are and what adds up); its parts replace
+``jixiao.extract.text_blocks`` instead (by what its cells are and what adds up); its parts replace
 this reader's when they are whole and the text is laid out in blocks, or this reader's parts
 are missing or do not add up.
 """
@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.budget import BudgetRow, assign_dimensions, lines_from_grid
-from extract.forms import FormContent
-from extract.metadata import department_from_text, unit_count_from_text
-from extract.normalize import (
+from jixiao.extract.budget import BudgetRow, assign_dimensions, lines_from_grid
+from jixiao.extract.forms import FormContent
+from jixiao.extract.metadata import department_from_text, unit_count_from_text
+from jixiao.extract.normalize import (
     compact,
     is_number,
     is_placeholder,
@@ -36,15 +36,15 @@ from extract.normalize import (
     nfkc,
     parse_number,
 )
-from extract.record import BudgetLine, Indicator
-from extract.text_blocks import (
+from jixiao.extract.record import BudgetLine, Indicator
+from jixiao.extract.text_blocks import (
     adds_up,
     fill_from_blocks,
     is_block_layout,
     parse_blocks,
     take_indicators,
 )
-from extract.text_lines import department_after_label, read_execution_table, read_flattened
+from jixiao.extract.text_lines import department_after_label, read_execution_table, read_flattened
 
 _HEADER = re.compile(
     r"一级指标分值二级指标分值三级指标分值.*?(?:得分/?自评分|自评分|得分)"

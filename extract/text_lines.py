@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from extract.forms import FormContent
-from extract.normalize import (
+from jixiao.extract.forms import FormContent
+from jixiao.extract.normalize import (
     compact,
     is_placeholder,
     is_rate,
@@ -41,9 +41,9 @@ from extract.normalize import (
     parse_number,
     parse_rate,
 )
-from extract.record import BudgetLine, Indicator
-from extract.text_blocks import _solve_levels
-from extract.vocabulary import (
+from jixiao.extract.record import BudgetLine, Indicator
+from jixiao.extract.text_blocks import _solve_levels
+from jixiao.extract.vocabulary import (
     ACTUAL,
     ACTUAL_AMOUNT,
     BUDGET,
@@ -63,7 +63,7 @@ from extract.vocabulary import (
 )
 
 if TYPE_CHECKING:  # text_layer imports this module
-    from extract.text_layer import Line
+    from jixiao.extract.text_layer import Line
 
 _PAGE_MARK = re.compile(r"第\s*\d+\s*页\s*[,，]?\s*(?:共\s*\d+\s*页)?|-\s*\d+\s*-$")
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extract.normalize import compact
+from jixiao.extract.normalize import compact
 
 # ---------- indicator table columns
 LEVEL_NAMES: dict[str, int] = {"一级指标": 1, "二级指标": 2, "三级指标": 3, "四级指标": 4}

@@ -35,14 +35,14 @@ def _dev_tool(command: str, module: str) -> Any:
 
 
 def _cmd_samples(args: argparse.Namespace) -> int:
-    generate = _dev_tool("samples", "devtools.samples").generate
+    generate = _dev_tool("samples", "jixiao_devtools.samples").generate
     written = generate(Path(args.dir))
     print(f"wrote {len(written)} sample submissions under {Path(args.dir).resolve()}")
     return 0
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from extract.api import extract_file
+    from jixiao.extract.api import extract_file
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
@@ -55,7 +55,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from extract.inspect_file import format_inspection, inspect_file
+    from jixiao.extract.inspect_file import format_inspection, inspect_file
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
@@ -71,7 +71,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _cmd_accuracy(args: argparse.Namespace) -> int:
-    accuracy = _dev_tool("accuracy", "devtools.accuracy")
+    accuracy = _dev_tool("accuracy", "jixiao_devtools.accuracy")
     format_report, measure = accuracy.format_report, accuracy.measure
 
     folder = Path(args.dir)

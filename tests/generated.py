@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from devtools.samples import generate, truth_path
-from devtools.samples.catalog import DEPARTMENTS
-from devtools.samples.model import build_sample
-from devtools.samples.render import render
-from devtools.samples.truth import truth_record
+from jixiao_devtools.samples import generate, truth_path
+from jixiao_devtools.samples.catalog import DEPARTMENTS
+from jixiao_devtools.samples.model import build_sample
+from jixiao_devtools.samples.render import render
+from jixiao_devtools.samples.truth import truth_record
 
 __all__ = [
     "CITY",

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-
-from extract.raw_tables import classify_budget_lines
+from jixiao.extract.raw_tables import classify_budget_lines
 
 LOADED_AT = "2024-02-01 00:00:00"
 
@@ -438,8 +437,8 @@ def raw_rows(submissions: tuple[Submission, ...] | list[Submission]) -> dict[str
 def insert_raw_rows(
     con: duckdb.DuckDBPyConnection, submissions: tuple[Submission, ...] | list[Submission]
 ) -> None:
-    """Insert the submissions' rows into schema raw (created by extract.raw_tables.RAW_DDL);
-    budget lines get their kind as the loader gives it (extract.raw_tables)."""
+    """Insert the submissions' rows into schema raw (created by jixiao.extract.raw_tables.RAW_DDL);
+    budget lines get their kind as the loader gives it (jixiao.extract.raw_tables)."""
     for table, rows in raw_rows(submissions).items():
         if not rows:
             continue

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from jixiao_devtools.accuracy import KINDS, compare, format_report, measure
+from jixiao_devtools.samples import truth_path
 
-from devtools.accuracy import KINDS, compare, format_report, measure
-from devtools.samples import truth_path
 from jixiao.cli import main
 
 

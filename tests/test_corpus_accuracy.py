@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from jixiao.extract.api import extract_file
+from jixiao_devtools.accuracy import measure
 
-from devtools.accuracy import measure
-from extract.api import extract_file
 from jixiao.cli import main
 from tests.conftest import SHARED
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.shared("corpus")
 
 
 @pytest.fixture(scope="module")
-def report():  # noqa: ANN201 - devtools.accuracy.Report
+def report():  # noqa: ANN201 - jixiao_devtools.accuracy.Report
     return measure(CORPUS)
 
 

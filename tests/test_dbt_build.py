@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from jixiao.extract.raw_tables import RAW_DDL, classify_budget_lines
 
-from extract.raw_tables import RAW_DDL, classify_budget_lines
 from jixiao import settings
 from jixiao.stages import transform
 

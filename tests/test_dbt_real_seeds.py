@@ -1,6 +1,6 @@
 """Warehouse marts built from the real documents of ../shared/seeds.
 
-The seeds go through the real extractor (extract.api.extract_file), envelopes and
+The seeds go through the real extractor (jixiao.extract.api.extract_file), envelopes and
 loader, then `dbt build`; the standardized numbers are checked against the figures
 printed in the documents (番禺区 2021: 总分 95.77; 资金来源 127208.53 + 574.29 budget,
 125005.9 + 569.12 actual). Marked ``shared``: skipped, saying so, where ../shared is absent.
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from jixiao.extract.api import extract_file
+from jixiao.extract.envelope import extract_to_envelope
 
-from extract.api import extract_file
-from extract.envelope import extract_to_envelope
 from jixiao.stages import transform
 from jixiao.stages.discover import sha256_of
 from jixiao.stages.load import load_envelopes

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.checks import check_budget, check_leaf_sum, check_points, check_scores
-from extract.record import BudgetLine, Indicator
-from extract.tolerances import read_tolerances, tolerances
-from extract.vocabulary import budget_line_kind
+from jixiao.extract.checks import check_budget, check_leaf_sum, check_points, check_scores
+from jixiao.extract.record import BudgetLine, Indicator
+from jixiao.extract.tolerances import read_tolerances, tolerances
+from jixiao.extract.vocabulary import budget_line_kind
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project" / "dbt_project.yml"
 

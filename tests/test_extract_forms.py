@@ -3,8 +3,8 @@ cells filled, pages stitched."""
 
 from __future__ import annotations
 
-from extract.forms import FormContent, find_indicators, header_columns
-from extract.pdf_tables import TableRow
+from jixiao.extract.forms import FormContent, find_indicators, header_columns
+from jixiao.extract.pdf_tables import TableRow
 
 HEADER = (
     "一级\n指标",

@@ -3,12 +3,19 @@ the project did not generate (../shared/corpus), each built here from words and 
 
 from __future__ import annotations
 
-from extract.budget_table import read_budget_table
-from extract.columns import find_headers
-from extract.form_reader import read_form_layout
-from extract.indicator_table import is_indicator_header, read_indicator_table
-from extract.page_words import PageLayout, Rule, Word, is_layout_text, layouts_of_text, lines_of
-from extract.vocabulary import indicator_field, split_overprint, strip_list_numbers
+from jixiao.extract.budget_table import read_budget_table
+from jixiao.extract.columns import find_headers
+from jixiao.extract.form_reader import read_form_layout
+from jixiao.extract.indicator_table import is_indicator_header, read_indicator_table
+from jixiao.extract.page_words import (
+    PageLayout,
+    Rule,
+    Word,
+    is_layout_text,
+    layouts_of_text,
+    lines_of,
+)
+from jixiao.extract.vocabulary import indicator_field, split_overprint, strip_list_numbers
 
 H = 8.0  # a line's height
 COLUMNS = {  # centre x of each column of a Guangzhou-style indicator table

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from extract.families import classify
-from extract.metadata import (
+from jixiao.extract.families import classify
+from jixiao.extract.metadata import (
     admin_level_of,
     department_from_text,
     fiscal_year_from_text,

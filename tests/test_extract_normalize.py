@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from extract.normalize import (
+from jixiao.extract.normalize import (
     clean_text,
     compact,
     is_placeholder,
@@ -64,7 +63,7 @@ def test_placeholders_and_compact() -> None:
 
 
 def test_kangxi_radicals_and_full_width_punctuation_normalise() -> None:
-    from extract.normalize import nfkc, parse_number
+    from jixiao.extract.normalize import nfkc, parse_number
 
     # ⼀ (U+2F00) and ⽬ (U+2F6C) are Kangxi radicals some PDFs emit for 一 and 目
     assert nfkc("⼀级指标 ⽬标") == "一级指标 目标"

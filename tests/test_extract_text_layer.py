@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.api import extract_file
-from extract.text_layer import parse_text, split_lines
+from jixiao.extract.api import extract_file
+from jixiao.extract.text_layer import parse_text, split_lines
 
 FORM = """部门整体支出绩效自评表
 （２０２２年度）

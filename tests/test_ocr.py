@@ -20,18 +20,18 @@ import duckdb
 import numpy as np
 import pypdfium2
 import pytest
+from jixiao.extract import issues as codes
+from jixiao.extract.api import extract_file, extract_with_evidence
+from jixiao.extract.bounded import Limits, extract_bounded
+from jixiao.extract.ocr_confidence import flag_low_confidence
+from jixiao.extract.ocr_engine import OcrChar, OcrLine
+from jixiao.extract.page_words import PageLayout, Rule, Word
+from jixiao.extract.record import empty_record
+from jixiao.extract.scan_image import drop_seal_ink, rules_of, skew_of, straighten
+from jixiao.extract.scan_pages import is_seal_lettering, words_of_line
+from jixiao_devtools.accuracy import compare
 from PIL import Image
 
-from devtools.accuracy import compare
-from extract import issues as codes
-from extract.api import extract_file, extract_with_evidence
-from extract.bounded import Limits, extract_bounded
-from extract.ocr_confidence import flag_low_confidence
-from extract.ocr_engine import OcrChar, OcrLine
-from extract.page_words import PageLayout, Rule, Word
-from extract.record import empty_record
-from extract.scan_image import drop_seal_ink, rules_of, skew_of, straighten
-from extract.scan_pages import is_seal_lettering, words_of_line
 from tests.jixiao_run import run
 from tests.scan_maker import ScanStyle, scan_page, scan_pdf
 
@@ -195,7 +195,7 @@ def test_ocr_runs_with_the_network_cut(tmp_path: Path) -> None:
     page.save(image)
     code = (
         "import sys, numpy as np; from PIL import Image;"
-        "from extract.ocr_engine import recognise;"
+        "from jixiao.extract.ocr_engine import recognise;"
         "grey = np.asarray(Image.open(sys.argv[1]).convert('L'));"
         "print('|'.join(line.text for line in recognise(grey)))"
     )

@@ -16,16 +16,16 @@ from typing import Any
 
 import duckdb
 import pytest
-
-from expectations import validate
-from expectations.specs import load_suite_specs, parse_suite
-from expectations.threshold import (
+from jixiao.expectations import validate
+from jixiao.expectations.specs import load_suite_specs, parse_suite
+from jixiao.expectations.threshold import (
     MAX_FAILURE_PCT_ENV,
     MIN_SUBMISSIONS_ENV,
     SumCheckThreshold,
     SumCheckThresholdExceeded,
 )
-from extract.raw_tables import RAW_DDL, classify_budget_lines
+from jixiao.extract.raw_tables import RAW_DDL, classify_budget_lines
+
 from jixiao.stages import transform
 
 FIXTURE_SQL = Path(__file__).parent / "dbt_fixtures" / "raw_rows.sql"

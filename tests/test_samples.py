@@ -7,8 +7,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from jixiao_devtools.samples import generate, truth_path
 
-from devtools.samples import generate, truth_path
 from tests.generated import sample_pdfs
 
 
@@ -149,7 +149,7 @@ def test_corpus_holds_a_borderless_form(corpus: list[Path]) -> None:
 
 
 def test_generate_year_writes_count_varied_submissions(tmp_path: Path) -> None:
-    from devtools.samples import generate_year
+    from jixiao_devtools.samples import generate_year
 
     pdfs = generate_year(tmp_path, 2023, 21)
     assert len(pdfs) == 21
@@ -161,7 +161,7 @@ def test_generate_year_writes_count_varied_submissions(tmp_path: Path) -> None:
 
 def test_corpus_varies_printing_styles(corpus: list[Path]) -> None:
     """Rates as percent and as bare fractions, thousands separators, blank bonus scores."""
-    from extract.pdf_tables import read_pdf
+    from jixiao.extract.pdf_tables import read_pdf
 
     printed = []
     for pdf in corpus:
@@ -178,8 +178,8 @@ def test_corpus_varies_printing_styles(corpus: list[Path]) -> None:
 
 
 def test_synthetic_departments_stay_distinct_at_city_scale() -> None:
-    from devtools.samples.year import synthetic_departments
-    from extract.metadata import department_from_title
+    from jixiao.extract.metadata import department_from_title
+    from jixiao_devtools.samples.year import synthetic_departments
 
     departments = synthetic_departments(700)
     assert len({d.name for d in departments}) == len({d.slug for d in departments}) == 700

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from jixiao.extract.text_layer import parse_text
+from jixiao_devtools.accuracy import compare_golden
 
-from devtools.accuracy import compare_golden
-from extract.text_layer import parse_text
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"
@@ -102,7 +102,7 @@ def _plain_text(pdf: Path) -> str:
 @pytest.mark.shared("corpus")
 def test_corpus_plain_text_layers(tmp_path: Path) -> None:
     """The corpus PDFs' plain text layers (page.extract_text()) read against their goldens."""
-    from extract.api import extract_file
+    from jixiao.extract.api import extract_file
 
     right = total = 0
     for pdf in sorted(CORPUS.glob("*.pdf")):

@@ -1,9 +1,8 @@
 """部门画像: one department over the years."""
 
 import streamlit as st
-
-from dashboard import format as fmt
-from dashboard import queries, ui
+from jixiao.dashboard import format as fmt
+from jixiao.dashboard import queries, ui
 
 ctx = ui.context()
 st.header("部门画像")

@@ -1,9 +1,8 @@
 """区县对比: districts compared across years, ranked, with the year-over-year change."""
 
 import streamlit as st
-
-from dashboard import format as fmt
-from dashboard import queries, ui
+from jixiao.dashboard import format as fmt
+from jixiao.dashboard import queries, ui
 
 ctx = ui.context()
 st.header("区县对比")

@@ -1,9 +1,8 @@
 """指标分析: indicator categories and the leaves that lose most points."""
 
 import streamlit as st
-
-from dashboard import format as fmt
-from dashboard import queries, ui
+from jixiao.dashboard import format as fmt
+from jixiao.dashboard import queries, ui
 
 ctx = ui.context()
 st.header("指标分析")

@@ -1,9 +1,8 @@
 """概览: one fiscal year at a glance."""
 
 import streamlit as st
-
-from dashboard import format as fmt
-from dashboard import queries, ui
+from jixiao.dashboard import format as fmt
+from jixiao.dashboard import queries, ui
 
 ctx = ui.context()
 st.header("概览")

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from devtools.samples.catalog import (
+from jixiao_devtools.samples.catalog import (
     CORPUS,
     DEPARTMENTS,
     FORM_VARIANTS,
@@ -22,12 +22,12 @@ from devtools.samples.catalog import (
     REPORTS,
     Department,
 )
-from devtools.samples.model import DEFAULT_VARIANT, Variant, build_sample
-from devtools.samples.narrative import build_narrative, narrative_truth, render_narrative
-from devtools.samples.render import render
-from devtools.samples.report import build_report, render_report, report_truth
-from devtools.samples.truth import truth_record
-from devtools.samples.year import synthetic_departments
+from jixiao_devtools.samples.model import DEFAULT_VARIANT, Variant, build_sample
+from jixiao_devtools.samples.narrative import build_narrative, narrative_truth, render_narrative
+from jixiao_devtools.samples.render import render
+from jixiao_devtools.samples.report import build_report, render_report, report_truth
+from jixiao_devtools.samples.truth import truth_record
+from jixiao_devtools.samples.year import synthetic_departments
 
 TRUTH_SUFFIX = ".truth.json"
 

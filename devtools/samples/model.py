@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from devtools.samples.catalog import (
+from jixiao_devtools.samples.catalog import (
     BONUS_LEVEL2,
     BONUS_LEVEL3,
     BONUS_POINTS,

@@ -12,12 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from devtools.samples.catalog import Department
-from devtools.samples.model import CENT, seed_for
-from devtools.samples.paged import draw_heading, draw_paragraph
-from devtools.samples.render import _Pages, register_font
-from devtools.samples.truth import record_head
-from extract.record import totals
+from jixiao.extract.record import totals
+from jixiao_devtools.samples.catalog import Department
+from jixiao_devtools.samples.model import CENT, seed_for
+from jixiao_devtools.samples.paged import draw_heading, draw_paragraph
+from jixiao_devtools.samples.render import _Pages, register_font
+from jixiao_devtools.samples.truth import record_head
 
 FILLER: tuple[str, ...] = (
     "本部门认真贯彻落实上级决策部署，围绕年度重点工作任务，统筹安排财政资金，"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from devtools.samples.render import (
+from jixiao_devtools.samples.render import (
     BOTTOM,
     FONT,
     GAP,

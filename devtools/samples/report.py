@@ -15,14 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from devtools.samples.catalog import Department
-from devtools.samples.model import CENT, seed_for
-from devtools.samples.narrative import FILLER
-from devtools.samples.paged import draw_heading, draw_paged_table, draw_paragraph
-from devtools.samples.render import _Pages, register_font
-from devtools.samples.truth import nfkc_text, record_head
-from extract.record import totals
-from extract.vocabulary import strip_enumerator
+from jixiao.extract.record import totals
+from jixiao.extract.vocabulary import strip_enumerator
+from jixiao_devtools.samples.catalog import Department
+from jixiao_devtools.samples.model import CENT, seed_for
+from jixiao_devtools.samples.narrative import FILLER
+from jixiao_devtools.samples.paged import draw_heading, draw_paged_table, draw_paragraph
+from jixiao_devtools.samples.render import _Pages, register_font
+from jixiao_devtools.samples.truth import nfkc_text, record_head
 
 PROJECT_NAMES: tuple[str, ...] = (
     "部门日常运转专项经费",

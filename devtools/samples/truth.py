@@ -10,10 +10,10 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from devtools.samples.catalog import Department
-from devtools.samples.model import Leaf, Sample, score_text
-from extract.record import totals
-from extract.vocabulary import strip_enumerator
+from jixiao.extract.record import totals
+from jixiao.extract.vocabulary import strip_enumerator
+from jixiao_devtools.samples.catalog import Department
+from jixiao_devtools.samples.model import Leaf, Sample, score_text
 
 
 def _text(value: str | None) -> str | None:

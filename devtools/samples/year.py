@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devtools.samples.catalog import (
+from jixiao_devtools.samples.catalog import (
     FGW_DUTIES,
     HAIZHU_DUTIES,
     KJJ_DUTIES,

@@ -4,11 +4,11 @@
 DAG task               module                           function
 =====================  ===============================  ==========================================
 ``discover``           ``jixiao.stages.discover``       ``plan_run`` (new or changed inbox files)
-``extract`` (mapped)   ``jixiao.stages.extract``        ``extract_batch`` (around ``extract.api``)
+``extract`` (mapped)   ``jixiao.stages.extract``        ``extract_batch`` (around ``extract_file``)
 ``load_raw``           ``jixiao.stages.load``           ``load`` (the only writer of ``raw``)
 ``transform_needed``   ``jixiao.stages.transform``      ``transform_needed``
 ``dbt_build``          ``jixiao.stages.transform``      ``transform("before_checks")``
-``validate``           ``jixiao.stages.validate``       ``validate`` (around ``expectations``)
+``validate``           ``jixiao.stages.validate``       ``validate`` (GX suites)
 ``dbt_build_marts``    ``jixiao.stages.transform``      ``transform("after_checks")``
 ``publish``            ``jixiao.stages.publish``        ``summarize`` (run summary, serving copy)
 =====================  ===============================  ==========================================

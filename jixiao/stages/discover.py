@@ -34,8 +34,8 @@ from typing import Any
 
 import duckdb
 
-from extract.issues import OUTSIDE_INBOX, UNREADABLE_FILE, printable
 from jixiao import settings as settings_module
+from jixiao.extract.issues import OUTSIDE_INBOX, UNREADABLE_FILE, printable
 from jixiao.locking import warehouse_lock
 
 SIDECAR_SUFFIXES: tuple[str, ...] = (".truth.json",)

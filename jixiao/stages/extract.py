@@ -1,6 +1,6 @@
 """The ``extract`` task (mapped over batches): read each inbox file into an envelope.
 
-The batch shell around ``extract.api.extract_file``: each file is read in a child process
+The batch shell around ``jixiao.extract.api.extract_file``: each file is read in a child process
 under the per-file time and memory bounds (``extract/bounded.py``, settings
 ``JIXIAO_EXTRACT_*``) and wrapped with its inbox identity (``extract/envelope.py``). Mapped
 extract tasks never open the warehouse.
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from jixiao.stages.discover import os_path_of
 
 if TYPE_CHECKING:
-    from extract.bounded import Limits
-    from extract.record import Record
+    from jixiao.extract.bounded import Limits
+    from jixiao.extract.record import Record
 
 
 def extract_batch(batch: list[dict[str, Any]], run_id: str | None) -> list[dict[str, Any]]:
@@ -25,8 +25,8 @@ def extract_batch(batch: list[dict[str, Any]], run_id: str | None) -> list[dict[
     object store of Airflow's XComObjectStorageBackend), which every worker shares: a
     worker's local disk never carries them (docs/operations.md, "Envelopes").
     """
-    from extract.bounded import limits_from_env
-    from extract.envelope import build_envelope
+    from jixiao.extract.bounded import limits_from_env
+    from jixiao.extract.envelope import build_envelope
 
     limits = limits_from_env()
     return [
@@ -43,10 +43,10 @@ def read_inbox_file(item: Mapping[str, Any], limits: Limits | None = None) -> Re
     a file discovery could not read, or a link to outside the inbox, is quarantined
     unread with the reason discovery found.
     """
-    from extract.api import extract_file
-    from extract.bounded import extract_bounded, limits_from_env
-    from extract.issues import UNREADABLE_FILE, issue
-    from extract.record import empty_record
+    from jixiao.extract.api import extract_file
+    from jixiao.extract.bounded import extract_bounded, limits_from_env
+    from jixiao.extract.issues import UNREADABLE_FILE, issue
+    from jixiao.extract.record import empty_record
 
     path, sha256 = str(item["path"]), str(item["sha256"])
     problem = item.get("problem")

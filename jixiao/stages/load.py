@@ -19,11 +19,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from extract.envelope import Envelope, read_envelope
-from extract.issues import FISCAL_YEAR_MISMATCH
-from extract.raw_tables import RAW_DDL, classify_budget_lines
-from extract.record import is_quarantined
 from jixiao import settings as settings_module
+from jixiao.extract.envelope import Envelope, read_envelope
+from jixiao.extract.issues import FISCAL_YEAR_MISMATCH
+from jixiao.extract.raw_tables import RAW_DDL, classify_budget_lines
+from jixiao.extract.record import is_quarantined
 from jixiao.locking import connect_writable, warehouse_lock
 
 
@@ -260,7 +260,7 @@ def load(envelope_batches: list[list[dict[str, Any]]] | None) -> dict[str, Any]:
     A document filed under another year's folder is quarantined as ``fiscal_year_mismatch``
     unless ``JIXIAO_ACCEPT_PRINTED_YEAR`` is set.
     """
-    from extract.envelope import check_envelope
+    from jixiao.extract.envelope import check_envelope
 
     cfg = settings_module.resolve()
     envelopes = [

@@ -19,8 +19,8 @@ def validate(run_id: str) -> dict[str, Any]:
 
     Data Docs HTML is rebuilt under the settings' ``data_docs_dir`` on every run.
     """
-    from expectations.threshold import SumCheckThreshold
-    from expectations.validate import validate_warehouse
+    from jixiao.expectations.threshold import SumCheckThreshold
+    from jixiao.expectations.validate import validate_warehouse
 
     cfg = settings_module.resolve()
     threshold = SumCheckThreshold(cfg.sum_check_max_failure_pct, cfg.sum_check_min_submissions)

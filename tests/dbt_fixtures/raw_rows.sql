@@ -1,5 +1,5 @@
 -- Hand-made rows of schema raw for the dbt and quality tests (tests/test_dbt_*.py,
--- tests/test_quality_*.py). Create the tables with extract.raw_tables.RAW_DDL first.
+-- tests/test_quality_*.py). Create the tables with jixiao.extract.raw_tables.RAW_DDL first.
 --
 --   a21v1  番禺 2021 form, first version (superseded by a21v2), clean
 --   a21v2  番禺 2021 form, re-submission: real figures of seed 003 (总分 95.77,

@@ -1,0 +1,1 @@
+"""The dashboard's pages, run by path by Streamlit (``dashboard/app.py``: ``st.Page``)."""
