@@ -40,8 +40,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 def in_browser(repeat: int) -> float:
     """Serve the dashboard and time every page in headless Chromium; return the slowest median."""
-    from jixiao.dashboard.server import command
     from playwright.sync_api import sync_playwright
+
+    from jixiao.dashboard.server import command
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -30,9 +30,8 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from jixiao.extract.raw_tables import RAW_DDL, classify_budget_lines  # noqa: E402
-from jixiao_devtools.samples.catalog import BONUS_LEVEL2, BONUS_LEVEL3, BONUS_POINTS, MANAGEMENT  # noqa: E402
-
 from jixiao.stages import transform  # noqa: E402
+from jixiao_devtools.samples.catalog import BONUS_LEVEL2, BONUS_LEVEL3, BONUS_POINTS, MANAGEMENT  # noqa: E402
 
 DISTRICTS = (
     "荔湾区",

@@ -192,7 +192,6 @@ def extract_all(inbox: Path, warehouse: Path, records: Path) -> list[Path]:
     """Extract every inbox file into an envelope (as the mapped extract tasks do)."""
     from jixiao.extract.api import extract_file
     from jixiao.extract.envelope import extract_to_envelope
-
     from jixiao.stages.discover import discover
 
     found = discover(inbox, warehouse)
@@ -205,7 +204,6 @@ def extract_all(inbox: Path, warehouse: Path, records: Path) -> list[Path]:
 def prepare(work: Path, submissions: int) -> tuple[Path, dict[str, Any]]:
     """Build the pristine warehouse every variant starts from; return it and its facts."""
     from jixiao.expectations.validate import validate_warehouse
-
     from jixiao.stages import transform
     from jixiao.stages.load import load_envelopes
 

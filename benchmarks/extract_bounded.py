@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from jixiao.extract.api import extract_file  # noqa: E402
 from jixiao.extract.bounded import Limits, extract_bounded, limits_from_env  # noqa: E402
 from jixiao_devtools.samples import generate  # noqa: E402
-
 from tests.test_bad_inbox import bomb_pdf  # noqa: E402
 
 

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
+
 from jixiao.extract.api import extract_file
 from jixiao_devtools.samples import generate, generate_year
 from jixiao_devtools.samples.catalog import DEPARTMENTS

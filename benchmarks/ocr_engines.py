@@ -36,7 +36,6 @@ from jixiao.extract import scan_pages  # noqa: E402
 from jixiao.extract.api import extract_file  # noqa: E402
 from jixiao.extract.ocr_engine import OcrChar, OcrLine, recognise  # noqa: E402
 from jixiao_devtools.accuracy import compare, compare_golden  # noqa: E402
-
 from tests.scan_maker import ScanStyle, scan_pdf  # noqa: E402
 
 CORPUS_FILES = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+
 from jixiao.dashboard import ui
 
 # not "pages/": Streamlit would also list that folder's files as pages of their own

@@ -16,12 +16,12 @@ import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
-from jixiao.dashboard import format as fmt
-from jixiao.dashboard import queries
 from PIL import Image, ImageDraw
 
 from jixiao import serving
 from jixiao import settings as settings_module
+from jixiao.dashboard import format as fmt
+from jixiao.dashboard import queries
 
 CONTEXT_KEY = "jixiao_context"
 POLL_SECONDS = 3

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from jixiao.expectations.specs import SuiteSpec, worst_severity
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before great_expectations loads

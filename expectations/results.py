@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+
 from jixiao.expectations.gx_run import FailingKeys
 from jixiao.expectations.specs import Check, SuiteSpec, worst_severity
 

@@ -1,11 +1,11 @@
 """The sum-check threshold: many submissions failing one sum check is a pipeline error.
 
 One document whose parts do not add up is a finding. When more than
-``JIXIAO_SUM_CHECK_MAX_FAILURE_PCT`` percent (default 50) of the submissions a sum check
-applies to fail it, the extractor has most likely regressed (a column read into the wrong
-field, a row dropped), and the run must stop. Below
-``JIXIAO_SUM_CHECK_MIN_SUBMISSIONS`` applicable submissions (default 5) a percentage says
-nothing about the extractor, and the threshold is not applied.
+``JIXIAO_SUM_CHECK_MAX_FAILURE_PCT`` percent of the submissions a sum check applies to fail
+it, the extractor has most likely regressed (a column read into the wrong field, a row
+dropped), and the run must stop. Below ``JIXIAO_SUM_CHECK_MIN_SUBMISSIONS`` applicable
+submissions a percentage says nothing about the extractor, and the threshold is not applied.
+(Both are declared, with their defaults and ranges, in ``jixiao.settings``.)
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jixiao.settings import BY_NAME, resolve
+from jixiao.settings import BY_FIELD, resolve
 
-MAX_FAILURE_PCT_ENV = "JIXIAO_SUM_CHECK_MAX_FAILURE_PCT"
-MIN_SUBMISSIONS_ENV = "JIXIAO_SUM_CHECK_MIN_SUBMISSIONS"
-DEFAULT_MAX_FAILURE_PCT: float = BY_NAME[MAX_FAILURE_PCT_ENV].default
-DEFAULT_MIN_SUBMISSIONS: int = BY_NAME[MIN_SUBMISSIONS_ENV].default
+MAX_FAILURE_PCT = BY_FIELD["sum_check_max_failure_pct"]
+MIN_SUBMISSIONS = BY_FIELD["sum_check_min_submissions"]
 
 
 class SumCheckThresholdExceeded(RuntimeError):
@@ -31,16 +29,12 @@ class SumCheckThreshold:
     """Fail the run when more than ``max_failure_pct`` % of the applicable submissions
     (at least ``min_submissions`` of them) fail one sum check."""
 
-    max_failure_pct: float = DEFAULT_MAX_FAILURE_PCT
-    min_submissions: int = DEFAULT_MIN_SUBMISSIONS
+    max_failure_pct: float = MAX_FAILURE_PCT.default
+    min_submissions: int = MIN_SUBMISSIONS.default
 
     def __post_init__(self) -> None:
-        if not 0 <= self.max_failure_pct <= 100:
-            raise ValueError(
-                f"{MAX_FAILURE_PCT_ENV} must be a percentage 0–100, got {self.max_failure_pct}"
-            )
-        if self.min_submissions < 1:
-            raise ValueError(f"{MIN_SUBMISSIONS_ENV} must be >= 1, got {self.min_submissions}")
+        MAX_FAILURE_PCT.check(self.max_failure_pct)
+        MIN_SUBMISSIONS.check(self.min_submissions)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SumCheckThreshold:
@@ -96,6 +90,6 @@ def threshold_error(over: list[SumCheckRate], threshold: SumCheckThreshold) -> s
     )
     return (
         f"sum checks failed for more than {threshold.max_failure_pct:g} % of submissions "
-        f"({MAX_FAILURE_PCT_ENV}): {named}. That many documents do not add up only when "
+        f"({MAX_FAILURE_PCT.name}): {named}. That many documents do not add up only when "
         f"extraction has regressed; the results are in quality.check_results."
     )

@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+
 from jixiao.expectations.gx_run import build_expectation_suite, failing_keys, gx_context
 from jixiao.expectations.results import check_result_rows, write_check_results
 from jixiao.expectations.specs import Check, SuiteSpec, load_suite_specs

@@ -35,7 +35,6 @@ from jixiao.extract.text_layer import parse_text, split_lines
 
 if TYPE_CHECKING:
     from jixiao.extract.scan_pages import ScannedPage
-
     from jixiao.settings import Settings
 
 PDF = "application/pdf"

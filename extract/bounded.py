@@ -8,13 +8,11 @@ which is killed at the time limit. Either way the file is quarantined as
 ``resource_limit`` with the figure reached, and the task's own memory stays flat: it
 only receives the finished record as JSON.
 
-Settings (environment; ``0`` turns a bound off, both ``0`` reads in-process):
-
-- ``JIXIAO_EXTRACT_TIMEOUT_SECONDS`` (default 120)
-- ``JIXIAO_EXTRACT_MAX_MEMORY_MB`` (default 1024)
-- ``JIXIAO_EXTRACT_MAX_STREAM_MB`` (default 64): no compressed (Flate) stream of a PDF is
-  inflated beyond this before it is parsed; parsing costs about 25 times a content
-  stream's size in memory, so a bomb is stopped here, early and cheaply.
+Settings (declared, with their defaults, in ``jixiao.settings``; ``0`` turns a bound off,
+both ``0`` reads in-process): ``JIXIAO_EXTRACT_TIMEOUT_SECONDS``,
+``JIXIAO_EXTRACT_MAX_MEMORY_MB`` and ``JIXIAO_EXTRACT_MAX_STREAM_MB``: no compressed (Flate)
+stream of a PDF is inflated beyond it before it is parsed; parsing costs about 25 times a
+content stream's size in memory, so a bomb is stopped there, early and cheaply.
 """
 
 from __future__ import annotations
@@ -32,13 +30,12 @@ from dataclasses import dataclass
 
 from jixiao.extract import issues as codes
 from jixiao.extract.record import Record, empty_record
+from jixiao.settings import BY_FIELD, resolve
 
-DEFAULT_TIMEOUT_SECONDS = 120.0
-DEFAULT_MAX_MEMORY_MB = 1024
-TIMEOUT_ENV = "JIXIAO_EXTRACT_TIMEOUT_SECONDS"
-MEMORY_ENV = "JIXIAO_EXTRACT_MAX_MEMORY_MB"
-DEFAULT_MAX_STREAM_MB = 64
-STREAM_ENV = "JIXIAO_EXTRACT_MAX_STREAM_MB"
+# the three bounds, declared once (name, default, range) in jixiao.settings
+TIMEOUT = BY_FIELD["extract_timeout_seconds"]
+MEMORY = BY_FIELD["extract_max_memory_mb"]
+STREAM = BY_FIELD["extract_max_stream_mb"]
 _MB = 1 << 20
 
 
@@ -61,7 +58,7 @@ class _CappedZlib:
         out = inflater.decompress(data, self.cap + 1)
         if len(out) > self.cap:
             raise StreamTooLarge(
-                f"a compressed stream inflates to more than {self.cap // _MB} MB ({STREAM_ENV})"
+                f"a compressed stream inflates to more than {self.cap // _MB} MB ({STREAM.name})"
             )
         if not inflater.eof:
             raise zlib.error("incomplete or truncated stream")
@@ -80,13 +77,14 @@ def cap_streams(max_stream_mb: int) -> None:
 class Limits:
     """The bounds of one file's extraction: seconds and megabytes (0 = unbounded)."""
 
-    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
-    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
-    max_stream_mb: int = DEFAULT_MAX_STREAM_MB
+    timeout_seconds: float = TIMEOUT.default
+    max_memory_mb: int = MEMORY.default
+    max_stream_mb: int = STREAM.default
 
     def __post_init__(self) -> None:
-        if self.timeout_seconds < 0 or self.max_memory_mb < 0 or self.max_stream_mb < 0:
-            raise ValueError(f"extraction limits must be >= 0, got {self}")
+        TIMEOUT.check(self.timeout_seconds)
+        MEMORY.check(self.max_memory_mb)
+        STREAM.check(self.max_stream_mb)
 
     @property
     def bounded(self) -> bool:
@@ -96,8 +94,6 @@ class Limits:
 def limits_from_env(env: dict[str, str] | None = None) -> Limits:
     """Given an environment (default ``os.environ``), return the extraction limits
     (read by ``jixiao.settings``)."""
-    from jixiao.settings import resolve
-
     cfg = resolve(env)
     return Limits(cfg.extract_timeout_seconds, cfg.extract_max_memory_mb, cfg.extract_max_stream_mb)
 
@@ -185,7 +181,7 @@ def _child(extract: Callable[[], Record], limits: Limits, write_fd: int) -> None
             outcome = {"stream_too_large": str(exc)}
         except MemoryError as exc:
             outcome = {"memory_error": True}
-            if STREAM_ENV in str(exc):  # pdfplumber re-raised it as its own error
+            if STREAM.name in str(exc):  # pdfplumber re-raised it as its own error
                 outcome = {"stream_too_large": str(exc)}
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which quarantines
             outcome = {"exception": f"{type(exc).__name__}: {exc}"}
@@ -286,7 +282,7 @@ def extract_bounded(
     seconds = time.monotonic() - started
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     if timed_out:
-        budget = TIMEOUT_ENV
+        budget = TIMEOUT.name
         if allowed > limits.timeout_seconds:
             budget += " + JIXIAO_OCR_SECONDS_PER_PAGE for each scanned page"
         return _limit_record(
@@ -313,7 +309,7 @@ def extract_bounded(
             path,
             sha256,
             f"{path}: reading needed more than {limits.max_memory_mb + more_mb} MB "
-            f"({MEMORY_ENV}{' + JIXIAO_OCR_MAX_MEMORY_MB for OCR' if more_mb else ''}); "
+            f"({MEMORY.name}{' + JIXIAO_OCR_MAX_MEMORY_MB for OCR' if more_mb else ''}); "
             f"stopped after {seconds:.1f} s at {peak_mb:.0f} MB resident ({held_mb:.0f} MB of "
             "it the task's own); expected a submission that reads in far less (a PDF bomb: "
             "a stream that inflates to gigabytes?)",

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
 from jixiao.extract import issues as codes
 from jixiao.extract.page_words import PageLayout, layout_of_pdf_page, lines_of
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 __all__ = ["PdfContent", "PdfReadError", "PdfTables", "TableRow", "read_pdf", "read_tables"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+
 from jixiao.extract.vocabulary import budget_line_kind
 
 RAW_DDL: tuple[str, ...] = (

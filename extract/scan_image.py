@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
 from jixiao.extract.page_words import Rule
 
 MAX_SKEW_DEGREES = 3.0  # a page fed further off than this is not straightened

@@ -271,6 +271,7 @@ VARIABLES: tuple[Variable, ...] = (
     ),
 )  # fmt: skip
 BY_NAME = {variable.name: variable for variable in VARIABLES}
+BY_FIELD = {variable.field: variable for variable in VARIABLES}
 
 
 @dataclass(frozen=True)

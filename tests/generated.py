@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from jixiao_devtools.samples import generate, truth_path
 from jixiao_devtools.samples.catalog import DEPARTMENTS
 from jixiao_devtools.samples.model import build_sample

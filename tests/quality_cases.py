@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+
 from jixiao.extract.raw_tables import classify_budget_lines
 
 LOADED_AT = "2024-02-01 00:00:00"

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from jixiao_devtools.accuracy import KINDS, compare, format_report, measure
-from jixiao_devtools.samples import truth_path
 
 from jixiao.cli import main
+from jixiao_devtools.accuracy import KINDS, compare, format_report, measure
+from jixiao_devtools.samples import truth_path
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from jixiao.extract.api import extract_file
 from jixiao.extract.bounded import Limits, extract_bounded
-
 from jixiao.locking import WarehouseBusy, connect_writable, wait_for_readers
 from jixiao.stages import discover as discover_module
 from jixiao.stages.discover import discover, os_path_of, scan_folder

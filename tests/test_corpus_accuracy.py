@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from jixiao.extract.api import extract_file
-from jixiao_devtools.accuracy import measure
 
 from jixiao.cli import main
+from jixiao.extract.api import extract_file
+from jixiao_devtools.accuracy import measure
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from jixiao.dashboard import format as fmt
 from streamlit.testing.v1 import AppTest
 
+from jixiao.dashboard import format as fmt
 from tests.dashboard_warehouse import demo_build
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"

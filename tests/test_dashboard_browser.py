@@ -18,9 +18,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from jixiao.dashboard.server import command
 
 from jixiao import serving
+from jixiao.dashboard.server import command
 from tests.dashboard_warehouse import demo_build, free_port
 from tests.jixiao_run import run
 
@@ -81,8 +81,9 @@ def _metric(page, label: str) -> str:  # noqa: ANN001
 
 
 def test_every_page_in_chromium_and_a_load_while_it_is_open(tmp_path: Path) -> None:
-    from jixiao_devtools.samples import generate_year
     from playwright.sync_api import sync_playwright
+
+    from jixiao_devtools.samples import generate_year
 
     built = demo_build()
     home, inbox = tmp_path / "home", tmp_path / "inbox"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from jixiao.extract.raw_tables import RAW_DDL, classify_budget_lines
 
 from jixiao import settings
+from jixiao.extract.raw_tables import RAW_DDL, classify_budget_lines
 from jixiao.stages import transform
 
 FIXTURES = Path(__file__).parent / "dbt_fixtures"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from jixiao.extract.api import extract_file
 from jixiao.extract.envelope import extract_to_envelope
-
 from jixiao.stages import transform
 from jixiao.stages.discover import sha256_of
 from jixiao.stages.load import load_envelopes

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from jixiao.extract.raw_tables import RAW_DDL
 
+from jixiao.extract.raw_tables import RAW_DDL
 from jixiao.stages.discover import batches, candidate_files, discover, sha256_of
 
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from jixiao.extract.api import extract_file
-from jixiao.extract.record import is_quarantined
-from jixiao_devtools.samples.render import FONT, register_font
 from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from jixiao.extract.api import extract_file
+from jixiao.extract.record import is_quarantined
+from jixiao_devtools.samples.render import FONT, register_font
 from tests.generated import CITY
 
 

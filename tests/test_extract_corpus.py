@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from jixiao.extract.api import extract_file
 from jixiao.extract.record import is_quarantined
 from jixiao_devtools.samples import truth_path
-
 from tests.generated import sample_pdfs
 
 

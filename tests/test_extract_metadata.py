@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from jixiao.extract.families import classify
 from jixiao.extract.metadata import (
     admin_level_of,

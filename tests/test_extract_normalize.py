@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from jixiao.extract.normalize import (
     clean_text,
     compact,

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+
 from jixiao.extract.api import extract_file
 from jixiao.extract.assemble import classified
 from jixiao.extract.narrative import parse_narrative
 from jixiao.extract.record import is_quarantined
 from jixiao.extract.reports import parse_report_text
 from jixiao_devtools.samples import truth_path
-
 from tests.generated import REPORT as SAMPLE_REPORT
 
 REPORT = """广州市白云区水务局
@@ -213,10 +213,11 @@ def test_page_limit_quarantines(sample_corpus: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_pdf_without_tables_falls_back_to_the_text_layer(tmp_path: Path) -> None:
-    from jixiao.extract.text_layer import parse_text
-    from jixiao_devtools.samples.render import FONT, register_font
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
+
+    from jixiao.extract.text_layer import parse_text
+    from jixiao_devtools.samples.render import FONT, register_font
 
     form = (
         "部门整体支出绩效自评表\n（2022年度）\n单位名称 广州市天河区教育局 单位数：12个\n"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from jixiao.extract.api import extract_file
 from jixiao.extract.record import Record, is_quarantined
-
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.shared("seeds")

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from jixiao.extract.raw_tables import RAW_DDL
 
+from jixiao.extract.raw_tables import RAW_DDL
 from jixiao.freshness import code_digest, fingerprint, last_built, record_built
 
 

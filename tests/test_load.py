@@ -6,10 +6,10 @@ from typing import Any
 
 import duckdb
 import pytest
+
 from jixiao.extract.envelope import extract_to_envelope, read_envelope, write_envelope
 from jixiao.extract.issues import OCR_LOW_CONFIDENCE, PROJECT_SUM_MISMATCH, issue
 from jixiao.extract.record import Record, empty_record
-
 from jixiao.stages.load import load_envelopes
 
 

@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 import pypdfium2
 import pytest
+from PIL import Image
+
 from jixiao.extract import issues as codes
 from jixiao.extract.api import extract_file, extract_with_evidence
 from jixiao.extract.bounded import Limits, extract_bounded
@@ -30,8 +32,6 @@ from jixiao.extract.record import empty_record
 from jixiao.extract.scan_image import drop_seal_ink, rules_of, skew_of, straighten
 from jixiao.extract.scan_pages import is_seal_lettering, words_of_line
 from jixiao_devtools.accuracy import compare
-from PIL import Image
-
 from tests.jixiao_run import run
 from tests.scan_maker import ScanStyle, scan_page, scan_pdf
 

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from jixiao.extract.api import extract_with_evidence
 from jixiao_devtools.accuracy import compare_golden
-
 from tests.conftest import SHARED
 from tests.scan_maker import ScanStyle, scan_pdf
 

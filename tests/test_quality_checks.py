@@ -12,12 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from quality_cases import CLEAN, VIOLATIONS, Violation, insert_raw_rows
+
 from jixiao.expectations import validate
 from jixiao.expectations.specs import load_suite_specs
 from jixiao.expectations.threshold import SumCheckThreshold
 from jixiao.extract.raw_tables import RAW_DDL
-from quality_cases import CLEAN, VIOLATIONS, Violation, insert_raw_rows
-
 from jixiao.stages import transform
 
 RUN_ID = "quality-checks"

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from jixiao.expectations import validate
 from jixiao.expectations.specs import load_suite_specs
 from jixiao.extract.api import extract_file
 from jixiao.extract.envelope import extract_to_envelope
-
 from jixiao.stages import transform
 from jixiao.stages.discover import discover, sha256_of
 from jixiao.stages.load import load_envelopes

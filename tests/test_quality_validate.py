@@ -16,16 +16,16 @@ from typing import Any
 
 import duckdb
 import pytest
+
 from jixiao.expectations import validate
 from jixiao.expectations.specs import load_suite_specs, parse_suite
 from jixiao.expectations.threshold import (
-    MAX_FAILURE_PCT_ENV,
-    MIN_SUBMISSIONS_ENV,
+    MAX_FAILURE_PCT,
+    MIN_SUBMISSIONS,
     SumCheckThreshold,
     SumCheckThresholdExceeded,
 )
 from jixiao.extract.raw_tables import RAW_DDL, classify_budget_lines
-
 from jixiao.stages import transform
 
 FIXTURE_SQL = Path(__file__).parent / "dbt_fixtures" / "raw_rows.sql"
@@ -283,12 +283,12 @@ def test_range_checks_never_trip_the_threshold(tmp_path: Path) -> None:
 
 def test_threshold_is_read_from_the_environment() -> None:
     assert SumCheckThreshold.from_env({}) == SumCheckThreshold(50.0, 5)
-    env = {MAX_FAILURE_PCT_ENV: "20", MIN_SUBMISSIONS_ENV: "10"}
+    env = {MAX_FAILURE_PCT.name: "20", MIN_SUBMISSIONS.name: "10"}
     assert SumCheckThreshold.from_env(env) == SumCheckThreshold(20.0, 10)
-    with pytest.raises(ValueError, match=MAX_FAILURE_PCT_ENV):
-        SumCheckThreshold.from_env({MAX_FAILURE_PCT_ENV: "half"})
-    with pytest.raises(ValueError, match=f"{MAX_FAILURE_PCT_ENV} must be between 0 and 100"):
-        SumCheckThreshold.from_env({MAX_FAILURE_PCT_ENV: "150"})
+    with pytest.raises(ValueError, match=MAX_FAILURE_PCT.name):
+        SumCheckThreshold.from_env({MAX_FAILURE_PCT.name: "half"})
+    with pytest.raises(ValueError, match=f"{MAX_FAILURE_PCT.name} must be between 0 and 100"):
+        SumCheckThreshold.from_env({MAX_FAILURE_PCT.name: "150"})
 
 
 # ---------- suites

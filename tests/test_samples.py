@@ -7,8 +7,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from jixiao_devtools.samples import generate, truth_path
 
+from jixiao_devtools.samples import generate, truth_path
 from tests.generated import sample_pdfs
 
 

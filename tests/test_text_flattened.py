@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from jixiao.extract.text_layer import parse_text
 from jixiao_devtools.accuracy import compare_golden
-
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from jixiao.extract.api import extract_file
 from jixiao.extract.text_blocks import cells_of, department_from_lines, parse_blocks
 from jixiao.extract.text_layer import parse_text, split_lines
 from jixiao_devtools.accuracy import compare_golden
-
 from tests.conftest import SHARED
 
 

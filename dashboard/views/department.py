@@ -1,6 +1,7 @@
 """部门画像: one department over the years."""
 
 import streamlit as st
+
 from jixiao.dashboard import format as fmt
 from jixiao.dashboard import queries, ui
 

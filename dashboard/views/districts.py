@@ -1,6 +1,7 @@
 """区县对比: districts compared across years, ranked, with the year-over-year change."""
 
 import streamlit as st
+
 from jixiao.dashboard import format as fmt
 from jixiao.dashboard import queries, ui
 

@@ -1,6 +1,7 @@
 """指标分析: indicator categories and the leaves that lose most points."""
 
 import streamlit as st
+
 from jixiao.dashboard import format as fmt
 from jixiao.dashboard import queries, ui
 

@@ -1,6 +1,7 @@
 """概览: one fiscal year at a glance."""
 
 import streamlit as st
+
 from jixiao.dashboard import format as fmt
 from jixiao.dashboard import queries, ui
 

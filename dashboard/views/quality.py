@@ -1,6 +1,7 @@
 """数据质量: failed checks, quarantined files, partial reads, unmapped labels, and the docs."""
 
 import streamlit as st
+
 from jixiao.dashboard import queries, ui
 
 ctx = ui.context()

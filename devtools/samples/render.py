@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jixiao_devtools.samples.model import Leaf, Sample, score_text
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Table, TableStyle
+
+from jixiao_devtools.samples.model import Leaf, Sample, score_text
 
 FONT = "STSong-Light"
 SIZE = 9
