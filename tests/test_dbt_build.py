@@ -517,6 +517,26 @@ def test_every_model_is_described_and_its_docs_sit_beside_the_data_docs(built: d
     assert site.is_file() and site.parent.parent == settings.resolve().data_docs_dir.parent
 
 
+def test_every_model_column_is_described(built: dict) -> None:
+    """Every column the catalog finds in a model (staging, intermediate and marts) has a
+    description in the models' YAML (its own words or a doc block)."""
+    catalog = json.loads((built["docs"] / "catalog.json").read_text(encoding="utf-8"))
+    manifest = json.loads((built["docs"] / "manifest.json").read_text(encoding="utf-8"))
+    models = {uid: entry for uid, entry in catalog["nodes"].items() if uid.startswith("model.")}
+    assert {"stg_submissions", "int_check_submissions", *MARTS} <= {
+        entry["metadata"]["name"] for entry in models.values()
+    }
+    undescribed = sorted(
+        f"{manifest['nodes'][uid]['name']}.{column}"
+        for uid, entry in models.items()
+        for column in entry["columns"]
+        if not manifest["nodes"][uid]["columns"].get(column, {}).get("description", "").strip()
+    )
+    assert undescribed == [], (
+        f"{len(undescribed)} model columns without a description: {', '.join(undescribed)}"
+    )
+
+
 def test_no_model_reads_an_issue_message() -> None:
     models = Path(__file__).resolve().parent.parent / "dbt_project" / "models"
     readers = [
