@@ -7,12 +7,14 @@ SQLite metadata under tmp), exactly as ``make demo`` does.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
+from jixiao import settings
 from tests.generated import CITY, copy_tree, sample_pdfs
 from tests.jixiao_run import run
 
@@ -104,6 +106,16 @@ def test_run_summary_counts(first_run: dict[str, Any]) -> None:
     quarantined = {Path(q["path"]).name: q["reason"] for q in summary["quarantined_files"]}
     assert set(quarantined) == {"empty.pdf", "minutes.pdf", "truncated.pdf"}
     assert all(name in reason for name, reason in quarantined.items())
+
+
+def test_the_runs_builds_test_the_data_not_the_sql(first_run: dict[str, Any]) -> None:
+    """Both of the run's dbt builds ran data tests and no unit test: unit tests check the
+    models' SQL on fixed inputs, in CI (tests/test_dbt_build.py), not on every load."""
+    home = settings.resolve({"JIXIAO_HOME": str(first_run["home"])})
+    log = (home.dbt_target_dir / "logs" / "dbt.log").read_text(encoding="utf-8")
+    builds = re.findall(r"Finished running (\d+ .*) in \d+ hours", log)
+    assert len(builds) == 2, builds  # before and after the quality checks
+    assert all("data tests" in build and "unit test" not in build for build in builds), builds
 
 
 def test_marts_equal_ground_truth(first_run: dict[str, Any]) -> None:
