@@ -395,7 +395,7 @@ def department_trend(
         """
         select fiscal_year, department, total_score, normalized_score, normalized_score_change,
             grade, score_percentile_in_year, score_percentile_change, execution_rate,
-            execution_rate_change, quality_status
+            execution_rate_change, quality_status, source_ocr, likely_misread
         from marts.mart_department_trend
         where department_key = ? and {condition}
         order by fiscal_year
@@ -584,6 +584,24 @@ def partly_read(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFram
         from marts.mart_partly_read_submissions
         where {cond.sql}
         order by fiscal_year desc, department, file_name
+        """,
+        cond.params,
+    )
+
+
+def ocr_read(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Return the department-years read from scans by OCR (``mart_ocr_read_submissions``):
+    likely misreads first, then the values OCR was least sure of. Not filtered by quality
+    status: a likely misread fails a sum check, and this table is where it is reviewed."""
+    cond = where(filters, frozenset({"fiscal_year", "jurisdiction", "family"}))
+    return _df(
+        con,
+        f"""
+        select fiscal_year, department, jurisdiction, family, file_name, likely_misread,
+            low_confidence_count, low_confidence_values, first_page_number, quality_status
+        from marts.mart_ocr_read_submissions
+        where {cond.sql}
+        order by likely_misread desc, fiscal_year desc, low_confidence_count desc, department
         """,
         cond.params,
     )

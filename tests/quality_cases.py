@@ -216,6 +216,23 @@ def project_sum_issue(submission: Submission) -> None:
     )
 
 
+def ocr_doubts(submission: Submission) -> None:
+    """Add the warnings OCR gives a scan's values read with low confidence: a number (its
+    cell and the value as read) and a name (no number)."""
+    path = f"inbox/{submission.fiscal_year}/{submission.sha256}.pdf"
+    for cell, observed in (("budget_lines.资金来源.财政拨款.budget", 110.0), ("department", None)):
+        submission.issues.append(
+            {
+                "path": path,
+                "severity": "warning",
+                "code": "ocr_low_confidence",
+                "message": "OCR read this with low confidence (any wording)",
+                "field": cell,
+                "observed": observed,
+            }
+        )
+
+
 @dataclass(frozen=True)
 class Violation:
     """A crafted submission that must fail ``check`` with ``severity``, and nothing else."""
@@ -333,6 +350,7 @@ VIOLATIONS: tuple[Violation, ...] = (
             both(
                 set_row("budget_lines", 5, budget=110.0, reported_rate=0.7273),
                 set_fields(source_ocr=True),
+                ocr_doubts,
             ),
         ),
     ),
@@ -443,10 +461,10 @@ def insert_raw_rows(
     for table, rows in raw_rows(submissions).items():
         if not rows:
             continue
-        columns = list(rows[0])
+        columns = list(dict.fromkeys(column for row in rows for column in row))  # every key
         placeholders = ", ".join("?" for _ in columns)
         con.executemany(
             f"insert into {table} ({', '.join(columns)}) values ({placeholders})",
-            [[row[column] for column in columns] for row in rows],
+            [[row.get(column) for column in columns] for row in rows],
         )
     classify_budget_lines(con)

@@ -153,6 +153,44 @@ def test_every_page_says_nothing_is_loaded_yet(
             assert any("尚未加载任何数据" in i.value for i in at.info), (serving, page)
 
 
+def test_quality_page_lists_scans_with_what_ocr_doubted_errors_included(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A department-year read by OCR (the sample inbox has no scan: one is added to a copy)
+    is listed with the values OCR doubted, even when its quality status is 错误, which the
+    other tables leave out by default."""
+    copy = tmp_path / "with-scan.duckdb"
+    shutil.copy(demo_build()["serving"], copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("delete from marts.mart_ocr_read_submissions")
+        con.execute(
+            "insert into marts.mart_ocr_read_submissions (sha256, department_key, department, "
+            "jurisdiction, family, quality_status, file_name, low_confidence_values, "
+            "fiscal_year, low_confidence_count, low_confidence_number_count, "
+            "first_page_number, likely_misread) "
+            "select sha256, department_key, department, jurisdiction, family, 'error', "
+            "'scan.pdf', 'budget_lines.资金来源.财政拨款.budget = 110.0 (第2页)', fiscal_year, "
+            "1, 1, 2, true from marts.fct_department_year order by sha256 limit 1"
+        )
+        (department,) = con.execute(
+            "select department from marts.mart_ocr_read_submissions"
+        ).fetchone()
+    at = _start(monkeypatch, tmp_path / "home", copy)
+    at.switch_page("views/quality.py").run()
+    _ok(at)
+    (table,) = [
+        frame.value
+        for frame in at.dataframe
+        if fmt.label("low_confidence_values") in frame.value.columns
+    ]
+    assert table[fmt.label("department")].tolist() == [department]
+    assert table[fmt.label("likely_misread")].tolist() == ["是"]
+    assert table[fmt.label("low_confidence_values")].tolist() == [
+        "budget_lines.资金来源.财政拨款.budget = 110.0 (第2页)"
+    ]
+    assert table[fmt.label("quality_status")].tolist() == ["错误"]
+
+
 def test_tables_print_units_as_the_documents_do() -> None:
     import pandas as pd
 

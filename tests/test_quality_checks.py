@@ -227,6 +227,26 @@ def test_an_ocr_read_submission_failing_a_sum_check_is_a_likely_misread(marts: P
     ]
 
 
+def test_the_scans_department_years_list_what_ocr_doubted(marts: Path) -> None:
+    """mart_ocr_read_submissions: only the department-years read by OCR, each value OCR
+    doubted named by its cell, as read, with its page; the likely misread flagged."""
+    with duckdb.connect(str(marts), read_only=True) as con:
+        rows = con.execute(
+            "select sha256, likely_misread, low_confidence_count, low_confidence_number_count, "
+            "low_confidence_values, first_page_number from marts.mart_ocr_read_submissions"
+        ).fetchall()
+    assert rows == [
+        (
+            "dimensions_disagree_in_scan",
+            True,
+            2,
+            1,
+            "budget_lines.资金来源.财政拨款.budget = 110.0 (第2页); department (第2页)",
+            2,
+        )
+    ]
+
+
 def test_a_mart_that_lost_rows_fails_the_marts_build(marts: Path, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.duckdb"
     shutil.copy(marts, damaged)

@@ -1,4 +1,5 @@
-"""数据质量: failed checks, quarantined files, partial reads, unmapped labels, and the docs."""
+"""数据质量: failed checks, quarantined files, partial reads, scans read by OCR, unmapped labels,
+and the docs."""
 
 import streamlit as st
 
@@ -29,6 +30,18 @@ ui.table(
     "部分读取的提交",
     key="partial",
     empty="没有只读取了一部分的提交。",
+)
+
+st.subheader("扫描件（OCR 读取）")
+st.caption(
+    "这些部门年度的提交含扫描页，由 OCR 读取。“OCR 存疑的值”按读到的保留，请对照扫描件核对；"
+    "“可能误读”= 扫描件且有加总检查未通过，更可能是识别错误而非原文错误。"
+)
+ui.table(
+    queries.ocr_read(ctx.con, ctx.filters),
+    "OCR 读取的提交",
+    key="ocr",
+    empty="没有由 OCR 读取的提交。",
 )
 
 st.subheader("未映射的指标标签")
