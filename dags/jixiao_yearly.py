@@ -44,6 +44,7 @@ MARTS = (
     "mart_department_trend",
     "mart_unmapped_indicator_labels",
     "mart_partly_read_submissions",
+    "mart_ocr_read_submissions",
 )
 MART_ASSETS = [Asset(name=f"jixiao.marts.{name}", uri=f"jixiao://marts/{name}") for name in MARTS]
 
