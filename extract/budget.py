@@ -9,10 +9,38 @@ from __future__ import annotations
 
 from jixiao.extract.normalize import compact, join_lines, parse_number, parse_rate
 from jixiao.extract.record import BudgetLine
-from jixiao.extract.vocabulary import ACTUAL_AMOUNT, BUDGET, RATE, budget_measure, dimension_of
+from jixiao.extract.vocabulary import (
+    ACTUAL_AMOUNT,
+    AMOUNT_UNITS,
+    BUDGET,
+    RATE,
+    RECORD_UNIT,
+    budget_measure,
+    dimension_of,
+)
 
 BudgetRow = tuple[str, list[str | None], int | None]
 """A budget-table row: its printed label, one printed value per item column, its page."""
+
+
+AMOUNT_FIELDS: tuple[str, ...] = ("initial_budget", "budget", "actual", "adjustment")
+
+
+def in_record_unit(lines: list[BudgetLine], units: list[str]) -> tuple[str | None, list[str]]:
+    """Given a budget table's lines and the amount units it states, convert its amounts to
+    万元 in place when it states exactly one unit (元, 千元 or 亿元; 万元 stays as printed);
+    return that unit (None: none stated, or two) and the distinct units stated."""
+    seen = sorted(set(units), key=list(AMOUNT_UNITS).index)
+    if len(seen) != 1:
+        return None, seen
+    unit = seen[0]
+    if unit != RECORD_UNIT:
+        for line in lines:
+            for name in AMOUNT_FIELDS:
+                value = line.get(name)
+                if value is not None:
+                    line[name] = round(value * AMOUNT_UNITS[unit], 6)  # type: ignore[literal-required]
+    return unit, seen
 
 
 def dimension_name(group_label: str | None) -> str:

@@ -10,7 +10,10 @@ Two shapes exist in the wild, and both are read by their header words
   under group labels (按收入性质分 …). The 分值 and 得分 of the total row are the 预算执行率
   points of the national template.
 
-Amounts stay in 万元 as printed; rates become fractions.
+Amounts are stored in 万元: printed in 万元 they stay as printed; a table that states
+another unit (全年预算数（元）, 规模（千元）, 单位：亿元) has its amounts converted, and says so
+(``BudgetTable.unit``); a table stating two units is left as printed and flagged by the
+caller (``units_seen``). Rates become fractions.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from jixiao.extract.budget import in_record_unit
 from jixiao.extract.columns import Column, find_headers
 from jixiao.extract.normalize import compact, is_number, is_placeholder, parse_number, parse_rate
-from jixiao.extract.page_words import PageLayout, Word, lines_of
+from jixiao.extract.page_words import Line, PageLayout, Word, lines_of
 from jixiao.extract.record import BudgetLine
 from jixiao.extract.vocabulary import (
     ACTUAL_AMOUNT,
@@ -30,6 +34,7 @@ from jixiao.extract.vocabulary import (
     RATE,
     SCORE,
     TOTAL_DIMENSION,
+    amount_unit_in,
     budget_measure,
     dimension_of,
     indicator_field,
@@ -54,6 +59,8 @@ class BudgetTable:
     execution_points: float | None = None
     execution_score: float | None = None
     unmapped: list[str] = field(default_factory=list)
+    unit: str | None = None  # the amount unit the table states (None: none stated, or two)
+    units_seen: list[str] = field(default_factory=list)  # every unit it states
 
 
 def _classify(text: str) -> tuple[str, int] | None:
@@ -95,11 +102,43 @@ _FIELD_OF = {
 }
 
 
+def _units_stated(lines: Sequence[Line], start: int, end: int) -> list[str]:
+    """Given a page's lines and the table's first and last line, return the amount units
+    stated by the table and the lines just around it: a word alone (全年预算数（元）) or
+    joined to the word printed right below it (a label wrapped in its cell: 情况（ / 万元）);
+    above the table, a stated unit line (金额单位：元) counts wherever it is on the page."""
+    units: list[str] = []
+    first = max(0, start - ITEM_LINES_ABOVE)
+    for index, line in enumerate(lines[: end + 3]):
+        below = lines[index + 1].words if index + 1 < len(lines) else ()
+        for word in line.words:
+            if index < first:  # far above the table: only 单位：… statements
+                unit = amount_unit_in(word.text) if "单位" in word.text else None
+            else:
+                unit = amount_unit_in(word.text)
+                under = next((w for w in below if abs(w.x0 - word.x0) <= w.height), None)
+                if unit is None and under is not None:
+                    unit = amount_unit_in(word.text + under.text)
+            if unit is not None:
+                units.append(unit)
+    return units
+
+
+def _in_record_unit(table: BudgetTable, units: list[str]) -> BudgetTable:
+    """Given a table and the units it states, return it with amounts in 万元 when it states
+    exactly one unit (``jixiao.extract.budget.in_record_unit``), else as printed."""
+    table.unit, table.units_seen = in_record_unit(table.lines, units)
+    return table
+
+
 def _measure_columns(page: PageLayout) -> BudgetTable | None:
     headers = find_headers(page, _classify, _is_measure_header)
     if not headers:
         return None
     header = headers[0]
+    lines = lines_of(page.words)
+    start = next((i for i, line in enumerate(lines) if line.bottom >= header.top), 0)
+    end = start
     measures = [column for column in header.columns if column.field != ITEM]
     first_x = min(column.x0 for column in measures)
     table = BudgetTable(
@@ -110,7 +149,7 @@ def _measure_columns(page: PageLayout) -> BudgetTable | None:
         unmapped=list(header.unmapped),
     )
     group: str | None = None
-    for line in lines_of(page.words):
+    for index, line in enumerate(lines):
         if line.middle <= header.bottom:
             continue
         fields = [f for w in line.words if (f := indicator_field(w.text)) is not None]
@@ -149,7 +188,10 @@ def _measure_columns(page: PageLayout) -> BudgetTable | None:
             table.execution_points = _value(cells.get(POINTS), POINTS)
             table.execution_score = _value(cells.get(SCORE), SCORE)
         table.lines.append(entry)
-    return table if table.lines else None
+        end = index
+    if not table.lines:
+        return None
+    return _in_record_unit(table, _units_stated(lines, start, end))
 
 
 def _is_figure(word: Word) -> bool:
@@ -225,7 +267,9 @@ def _measure_rows(page: PageLayout) -> BudgetTable | None:
             if measure in _FIELD_OF:
                 entry[_FIELD_OF[measure]] = _value(values.get(column), measure)  # type: ignore[literal-required]
         table.lines.append(entry)
-    return table if table.lines else None
+    if not table.lines:
+        return None
+    return _in_record_unit(table, _units_stated(lines, first_index, rows[-1][0]))
 
 
 def read_budget_table(layouts: Sequence[PageLayout]) -> BudgetTable | None:

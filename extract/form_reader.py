@@ -97,6 +97,8 @@ def read_form_layout(layouts: Sequence[PageLayout]) -> tuple[FormContent, FormEv
         content.budget_lines = budget.lines
         content.execution_points = budget.execution_points
         content.execution_score = budget.execution_score
+        content.amount_unit = budget.unit
+        content.amount_units_seen = budget.units_seen
     table = read_indicator_table(layouts)
     evidence.indicators = table
     if table is not None:

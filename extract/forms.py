@@ -33,6 +33,8 @@ class FormContent:
     execution_points: float | None = None  # 预算执行率 points of the budget table (national form)
     execution_score: float | None = None
     found_budget_table: bool = False
+    amount_unit: str | None = None  # the unit the budget table states (None: none, or two)
+    amount_units_seen: list[str] = field(default_factory=list)
     found_indicator_table: bool = False
     skipped_pages: list[int] = field(default_factory=list)  # data rows no header maps
 

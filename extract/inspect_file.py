@@ -13,6 +13,7 @@ from typing import Any
 
 from jixiao.extract.api import Evidence, extract_with_evidence
 from jixiao.extract.record import Record
+from jixiao.extract.vocabulary import AMOUNT_UNITS, RECORD_UNIT
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
     "department",
@@ -27,6 +28,18 @@ def inspect_file(path: str | Path) -> dict[str, Any]:
     """Given a file, return what was recognised in it as a JSON-ready dict."""
     record, evidence = extract_with_evidence(path)
     return inspection(record, evidence)
+
+
+def _unit(unit: str | None, seen: list[str]) -> str:
+    """Given the unit a budget table states and every unit seen, say how its amounts were
+    read."""
+    if len(seen) > 1:
+        return f"unclear: {' and '.join(seen)} stated; amounts kept as printed"
+    if unit is None:
+        return f"none stated; amounts read as {RECORD_UNIT}"
+    if unit == RECORD_UNIT:
+        return f"{unit} (as printed)"
+    return f"{unit}, converted to {RECORD_UNIT} (× {AMOUNT_UNITS[unit]:g})"
 
 
 def _headers(evidence: Evidence) -> list[dict[str, Any]]:
@@ -93,6 +106,8 @@ def inspection(record: Record, evidence: Evidence) -> dict[str, Any]:
             "headers": budget.headers,
             "unmapped": budget.unmapped,
             "lines": len(budget.lines),
+            "unit": budget.unit,
+            "units_seen": budget.units_seen,
             "execution_points": budget.execution_points,
             "execution_score": budget.execution_score,
         },
@@ -186,6 +201,7 @@ def format_inspection(report: dict[str, Any]) -> str:
             f"budget table p.{budget['page']} ({budget['orientation']}): {budget['lines']} line(s)"
         )
         out.append("  header     " + " | ".join(budget["headers"]))
+        out.append("  unit       " + _unit(budget["unit"], budget["units_seen"]))
         out.extend(f"  unmapped   {text}" for text in budget["unmapped"])
         if budget["execution_points"] is not None:
             out.append(

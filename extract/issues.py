@@ -50,11 +50,13 @@ TOTAL_SCORE_MISMATCH = "total_score_mismatch"
 OCR_LOW_CONFIDENCE = "ocr_low_confidence"
 MISSING_PROJECT_TABLE = "missing_project_table"
 PARTLY_READ = "partly_read"  # rows or cells of a found table that could not be read
+AMOUNT_UNIT_UNCLEAR = "amount_unit_unclear"  # a budget table stating two units: kept as printed
 
 # info: how the file was read
 READ_BY_OCR = "read_by_ocr"  # pages without a text layer were read by OCR
 TEXT_LAYER_FALLBACK = "text_layer_fallback"
 BORDERLESS_TABLES = "borderless_tables"
+AMOUNTS_CONVERTED = "amounts_converted"  # printed in 元/千元/亿元, stored in 万元
 
 
 def issue(

@@ -43,6 +43,7 @@ from jixiao.extract.record import BudgetLine, Indicator
 from jixiao.extract.vocabulary import (
     DEPARTMENT_LABELS,
     TOTAL_LABELS,
+    amount_units_in,
     budget_measure,
     indicator_field,
     is_group_header,
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # text_layer imports this module
     from jixiao.extract.text_layer import Line
 
 _SENTENCE_MARKS = "，。；;,"
+UNIT_CELLS_BEFORE = 6  # cells before the first group header searched for the unit label
 _CHECKBOXES = "☑□☐√✓✔■☒▣"
 # a target or actual value: a number first, at most a short unit after it (120场, ≥92%)
 _VALUE = re.compile(r"[≥≤<>=~约]*\d[\d.,]*%?[^\d\s]{0,5}")
@@ -127,6 +129,39 @@ def department_from_lines(lines: list[Line]) -> str | None:
 # ---------- budget table
 
 
+def _names_a_unit(flat: str) -> bool:
+    """A label cell about the unit (规模（万元）, a fragment 规模（万 / 元）), not an item."""
+    return bool(amount_units_in([flat])) or flat.endswith(("(万", "(千", "(亿", "元)"))
+
+
+def block_budget_units(cells: list[Cell]) -> list[str]:
+    """Given the cells, return the amount units stated by the labels around the budget table
+    (from a few cells before its first group header or amount heading — 按资金来源,
+    年初预算数 — to the indicator table), joined so a label wrapped over cells (规模（万 /
+    元）) is read whole."""
+    start = next(
+        (
+            pos
+            for pos, cell in enumerate(cells)
+            if any(
+                is_group_header(token) or budget_measure(token) is not None
+                for token in cell.text.split()
+            )
+        ),
+        None,
+    )
+    if start is None:
+        return []
+    labels: list[str] = []
+    for cell in cells[max(0, start - UNIT_CELLS_BEFORE) :]:
+        flat = compact(cell.text)
+        if _opens_indicators(flat):
+            break
+        if cell.value is None:
+            labels.append(flat)
+    return amount_units_in(labels)
+
+
 def find_block_budget(cells: list[Cell]) -> list[BudgetLine] | None:
     """Given the cells, return the budget table's lines (None when there is none).
 
@@ -155,7 +190,7 @@ def find_block_budget(cells: list[Cell]) -> list[BudgetLine] | None:
             figures.append(cell)
         elif (
             not is_placeholder(flat)
-            and "万元" not in flat
+            and not _names_a_unit(flat)
             and not any(mark in flat for mark in _SENTENCE_MARKS)
         ):
             items.append(flat)

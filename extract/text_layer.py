@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.extract.budget import BudgetRow, assign_dimensions, lines_from_grid
+from jixiao.extract.budget import BudgetRow, assign_dimensions, in_record_unit, lines_from_grid
 from jixiao.extract.forms import FormContent
 from jixiao.extract.metadata import department_from_text, unit_count_from_text
 from jixiao.extract.normalize import (
@@ -39,6 +39,8 @@ from jixiao.extract.normalize import (
 from jixiao.extract.record import BudgetLine, Indicator
 from jixiao.extract.text_blocks import (
     adds_up,
+    block_budget_units,
+    cells_of,
     fill_from_blocks,
     is_block_layout,
     parse_blocks,
@@ -402,6 +404,9 @@ def parse_text(text: str) -> FormContent:
         flattened = read_flattened(lines)
         if flattened is not None and _whole(flattened):
             take_indicators(content, flattened)
+    if content.budget_lines:  # whichever reader found them, in 万元 (jixiao.extract.budget)
+        units = block_budget_units(cells_of(lines))
+        content.amount_unit, content.amount_units_seen = in_record_unit(content.budget_lines, units)
     return content
 
 

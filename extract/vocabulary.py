@@ -108,6 +108,41 @@ ACTUAL_AMOUNT = "actual"
 RATE = "rate"
 
 
+# Units amounts are printed in, and what one printed unit is in 万元 (the record's unit).
+AMOUNT_UNITS: dict[str, float] = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0}
+RECORD_UNIT = "万元"
+_UNITS = "|".join(sorted(AMOUNT_UNITS, key=len, reverse=True))
+# a unit alone in brackets closing a label or header (规模（万元）, 全年预算数（元）), or a
+# stated unit (单位：元, 金额单位：万元); NFKC has made the brackets and colon half-width
+_UNIT_IN_BRACKETS = re.compile(rf"\(({_UNITS})\)$")
+_UNIT_STATED = re.compile(rf"单位:({_UNITS})(?![\u4e00-\u9fff/])")  # not 单位:元/人
+_TRAILING_UNIT = re.compile(rf"\((?:{_UNITS}|%)\)$")
+
+
+def amount_unit_in(text: str | None) -> str | None:
+    """Given a label, header or note, return the amount unit it states (``元`` for
+    ``全年预算数（元）`` or ``单位：元``), else None. A bracket holding a figure
+    (``（1.5亿元）``) states no unit."""
+    flat = compact(text)
+    found = _UNIT_STATED.search(flat) or _UNIT_IN_BRACKETS.search(flat)
+    return found.group(1) if found else None
+
+
+def amount_units_in(pieces: list[str]) -> list[str]:
+    """Given the labels of a flattened table in printed order, return every amount unit they
+    state: a unit in brackets, read across pieces (规模（万 / 元）), or a statement
+    (金额单位：元) within one piece."""
+    flats = [compact(piece) for piece in pieces]
+    units = [m.group(1) for m in re.finditer(rf"\(({_UNITS})\)", "".join(flats))]
+    return units + [m.group(1) for flat in flats for m in _UNIT_STATED.finditer(flat)]
+
+
+def without_unit(label: str) -> str:
+    """Given a compact header, return it without a closing unit (``全年预算数(万元)`` →
+    ``全年预算数``, ``执行率(%)`` → ``执行率``)."""
+    return _TRAILING_UNIT.sub("", label)
+
+
 def budget_measure(label: str | None) -> str | None:
     """Given a budget row or column label, return the measure it holds, else None.
 
@@ -115,7 +150,7 @@ def budget_measure(label: str | None) -> str | None:
     ``支出数``/``决算数`` → actual; ``执行率``/``完成率`` → rate; ``分值`` → points; ``得分`` →
     score.
     """
-    text = compact(label)
+    text = without_unit(compact(label))
     if not text:
         return None
     if text in POINTS_WORDS:
