@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jixiao.extract import issues as codes
+from jixiao.extract.budget import unit_issues
 from jixiao.extract.checks import (
     check_budget,
     check_gaps,
@@ -11,14 +12,12 @@ from jixiao.extract.checks import (
     check_scores,
 )
 from jixiao.extract.forms import FormContent
-from jixiao.extract.issues import issue, where
+from jixiao.extract.issues import issue
 from jixiao.extract.metadata import admin_level_of
 from jixiao.extract.narrative import NarrativeContent
 from jixiao.extract.record import BudgetLine, Document, Indicator, Issue, Record, totals
 from jixiao.extract.reports import ReportContent
 from jixiao.extract.vocabulary import (
-    AMOUNT_UNITS,
-    RECORD_UNIT,
     budget_line_kind,
     strip_list_numbers,
 )
@@ -34,35 +33,6 @@ def classified(lines: list[BudgetLine]) -> list[BudgetLine]:
     """Given budget lines, return them with their ``kind`` (total, subtotal, item …): the
     one classification the warehouse reads (raw.budget_lines.kind)."""
     return [{**line, "kind": budget_line_kind(line["dimension"], line["item"])} for line in lines]
-
-
-def unit_issues(content: FormContent, name: str) -> list[Issue]:
-    """Given a parsed form, return what its budget table's unit calls for: an info when its
-    amounts were converted to 万元, a warning when it states two units (kept as printed)."""
-    page = content.budget_lines[0]["page"] if content.budget_lines else None
-    if len(content.amount_units_seen) > 1:
-        return [
-            issue(
-                "warning",
-                codes.AMOUNT_UNIT_UNCLEAR,
-                f"{where(name, page)}: the budget table states more than one unit "
-                f"({' and '.join(content.amount_units_seen)}); its amounts are kept as "
-                f"printed and read as {RECORD_UNIT}; check which unit they are in",
-                page,
-            )
-        ]
-    if content.amount_unit is not None and content.amount_unit != RECORD_UNIT:
-        factor = AMOUNT_UNITS[content.amount_unit]
-        return [
-            issue(
-                "info",
-                codes.AMOUNTS_CONVERTED,
-                f"{where(name, page)}: the budget table's amounts are printed in "
-                f"{content.amount_unit}; stored in {RECORD_UNIT} (× {factor:g})",
-                page,
-            )
-        ]
-    return []
 
 
 def fill_form_record(
@@ -143,7 +113,9 @@ def fill_form_record(
                 pages[0],
             )
         )
-    found.extend(unit_issues(content, name))
+    page = content.budget_lines[0]["page"] if content.budget_lines else None
+    units = (content.amount_unit, content.amount_units_seen)
+    found.extend(unit_issues(*units, "budget table", page, name))
     found.extend(check_budget(content.budget_lines, name))
     found.extend(check_gaps(content.indicators, content.budget_lines, name))
     found.extend(check_scores(content.indicators, name))

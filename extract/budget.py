@@ -7,8 +7,10 @@ are read by the shared vocabulary (``jixiao.extract.vocabulary.budget_measure``)
 
 from __future__ import annotations
 
+from jixiao.extract import issues as codes
+from jixiao.extract.issues import issue, where
 from jixiao.extract.normalize import compact, join_lines, parse_number, parse_rate
-from jixiao.extract.record import BudgetLine
+from jixiao.extract.record import BudgetLine, Issue
 from jixiao.extract.vocabulary import (
     ACTUAL_AMOUNT,
     AMOUNT_UNITS,
@@ -26,21 +28,58 @@ BudgetRow = tuple[str, list[str | None], int | None]
 AMOUNT_FIELDS: tuple[str, ...] = ("initial_budget", "budget", "actual", "adjustment")
 
 
+def stated_unit(units: list[str]) -> tuple[str | None, list[str], float]:
+    """Given the amount units a table states, return the unit its amounts are in (None: none
+    stated, or two), the distinct units stated, and the factor that puts its amounts in
+    万元 (1 unless exactly one other unit is stated)."""
+    seen = sorted(set(units), key=list(AMOUNT_UNITS).index)
+    unit = seen[0] if len(seen) == 1 else None
+    return unit, seen, AMOUNT_UNITS[unit] if unit is not None else 1.0
+
+
+def in_unit(value: float | None, factor: float) -> float | None:
+    """Given a printed amount and a unit's factor, return it in 万元."""
+    return value if value is None or factor == 1.0 else round(value * factor, 6)
+
+
 def in_record_unit(lines: list[BudgetLine], units: list[str]) -> tuple[str | None, list[str]]:
     """Given a budget table's lines and the amount units it states, convert its amounts to
     万元 in place when it states exactly one unit (元, 千元 or 亿元; 万元 stays as printed);
     return that unit (None: none stated, or two) and the distinct units stated."""
-    seen = sorted(set(units), key=list(AMOUNT_UNITS).index)
-    if len(seen) != 1:
-        return None, seen
-    unit = seen[0]
-    if unit != RECORD_UNIT:
-        for line in lines:
-            for name in AMOUNT_FIELDS:
-                value = line.get(name)
-                if value is not None:
-                    line[name] = round(value * AMOUNT_UNITS[unit], 6)  # type: ignore[literal-required]
+    unit, seen, factor = stated_unit(units)
+    for line in lines:
+        for name in AMOUNT_FIELDS:
+            line[name] = in_unit(line.get(name), factor)  # type: ignore[literal-required]
     return unit, seen
+
+
+def unit_issues(
+    unit: str | None, seen: list[str], table: str, page: int | None, name: str
+) -> list[Issue]:
+    """Given the unit a table's amounts were read in and every unit it states, return an
+    info when they were converted to 万元, a warning when it states two (kept as printed)."""
+    if len(seen) > 1:
+        return [
+            issue(
+                "warning",
+                codes.AMOUNT_UNIT_UNCLEAR,
+                f"{where(name, page)}: the {table} states more than one unit "
+                f"({' and '.join(seen)}); its amounts are kept as printed and read as "
+                f"{RECORD_UNIT}; check which unit they are in",
+                page,
+            )
+        ]
+    if unit is not None and unit != RECORD_UNIT:
+        return [
+            issue(
+                "info",
+                codes.AMOUNTS_CONVERTED,
+                f"{where(name, page)}: the {table}'s amounts are printed in {unit}; stored in "
+                f"{RECORD_UNIT} (× {AMOUNT_UNITS[unit]:g})",
+                page,
+            )
+        ]
+    return []
 
 
 def dimension_name(group_label: str | None) -> str:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from jixiao.extract import issues as codes
+from jixiao.extract.budget import in_unit
 from jixiao.extract.issues import issue, where
 from jixiao.extract.normalize import compact, join_fragments, parse_number, parse_rate
 from jixiao.extract.record import BudgetLine, Issue, Project
@@ -93,11 +94,13 @@ def _is_subtotal(label: str) -> bool:
     return compact(label) in SUBTOTAL_WORDS
 
 
-def _figures(row: ExecRow, keys: list[str]) -> dict[str, float | None]:
+def _figures(row: ExecRow, keys: list[str], factor: float) -> dict[str, float | None]:
+    """Given a row, its keys and the factor of its table's unit, return its figures: rates
+    as fractions, amounts in 万元."""
     figures: dict[str, float | None] = dict.fromkeys(KEY_ORDER)
     for key, value in zip(keys, row.values, strict=False):
         is_rate = key in (RATE, ADJUSTMENT_RATE)
-        figures[key] = parse_rate(value) if is_rate else parse_number(value)
+        figures[key] = parse_rate(value) if is_rate else in_unit(parse_number(value), factor)
     return figures
 
 
@@ -181,15 +184,16 @@ def check_adjustment(
 
 
 def budget_from_rows(
-    rows: list[ExecRow], keys: list[str], name: str
+    rows: list[ExecRow], keys: list[str], name: str, factor: float = 1.0
 ) -> tuple[list[BudgetLine], list[Issue]]:
-    """Given the rows of a budget-execution table and its keys, return lines and issues."""
+    """Given the rows of a budget-execution table, its keys and the factor of its unit,
+    return lines (in 万元) and issues."""
     lines: list[BudgetLine] = []
     found: list[Issue] = []
     details: dict[str, list[dict[str, float | None]]] = {}
     structure: list[dict[str, float | None]] = []
     for row in rows:
-        figures = _figures(row, keys)
+        figures = _figures(row, keys, factor)
         found.extend(check_adjustment(row.label, figures, name, row.page, "budget_lines"))
         if _is_total(row.label) or (row.group and _is_total(row.group) and not row.label):
             lines.append(_line(TOTAL, TOTAL, figures, row.page))
@@ -229,9 +233,10 @@ _SEQUENCE = re.compile(r"^\d{1,3}$")
 
 
 def projects_from_rows(
-    rows: list[ExecRow], keys: list[str], name: str
+    rows: list[ExecRow], keys: list[str], name: str, factor: float = 1.0
 ) -> tuple[list[Project], list[Issue]]:
-    """Given the rows of a project table, return the projects and issues.
+    """Given the rows of a project table and the factor of its unit, return the projects (in
+    万元) and issues.
 
     A 合计 row is not a project: the projects' figures are checked against it
     (``project_sum_mismatch``).
@@ -241,7 +246,7 @@ def projects_from_rows(
     totals: list[tuple[dict[str, float | None], int | None]] = []
     parts: list[dict[str, float | None]] = []
     for row in rows:
-        figures = _figures(row, keys)
+        figures = _figures(row, keys, factor)
         if _is_total(row.label):
             totals.append((figures, row.page))
             continue

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from jixiao.extract.execution import ExecRow, keys_from_header, label_text, strip_sequence
 from jixiao.extract.normalize import compact, is_placeholder, is_rate
 from jixiao.extract.text_layer import Line
+from jixiao.extract.vocabulary import amount_unit_in, amount_units_in
 
 PROSE = re.compile(r"[。;:]|(?<!\d),|,(?!\d{3})")  # NFKC: ，→,  ；→;  ：→:
 MAX_LABEL = 60
@@ -47,6 +48,7 @@ class TextTable:
     keys: list[str]
     rows: list[ExecRow] = field(default_factory=list)
     page: int | None = None
+    units: list[str] = field(default_factory=list)  # amount units its header (or 单位：…) states
 
 
 def _is_prose(text: str) -> bool:
@@ -140,6 +142,22 @@ def _read_rows(lines: list[Line], position: int, table: TextTable, header: set[s
     return position
 
 
+UNIT_LINES_ABOVE = 8  # lines above a table's header searched for its 单位：… line
+
+
+def _unit_above(lines: list[Line], position: int) -> list[str]:
+    """Given the lines and a table's first header line, return the unit a 单位：… line
+    states above it (table title and header words between), never past a row of figures
+    (the table before: its unit is its own)."""
+    for line in reversed(lines[max(0, position - UNIT_LINES_ABOVE) : position]):
+        if _trailing_values(line.text.split()):
+            return []
+        unit = amount_unit_in(line.text) if "单位" in line.text else None
+        if unit is not None:
+            return [unit]
+    return []
+
+
 def find_tables(lines: list[Line]) -> list[TextTable]:
     """Given the lines of a text layer, return its execution tables in reading order."""
     tables: list[TextTable] = []
@@ -156,13 +174,14 @@ def find_tables(lines: list[Line]) -> list[TextTable]:
             width = _trailing_values(lines[first_row].text.split())
             if width != len(keys) and width == 6:
                 keys = keys_from_header("年初调整金额调整率调整后支出金额支出率")
-        table = TextTable(kind, keys)
+        table = TextTable(kind, keys, units=amount_units_in(words) + _unit_above(lines, position))
         position = max(_read_rows(lines, first_row, table, set(words)), position + 1)
         if not table.rows:
             continue
         previous = tables[-1] if tables else None
         if previous and (previous.kind, previous.keys) == (table.kind, table.keys):
             previous.rows.extend(table.rows)  # the table continues under a repeated header
+            previous.units.extend(table.units)
         else:
             tables.append(table)
     return tables

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.extract import issues as codes
+from jixiao.extract.budget import stated_unit, unit_issues
 from jixiao.extract.execution import budget_from_rows, projects_from_rows
 from jixiao.extract.execution_rows import find_row_tables
 from jixiao.extract.execution_text import PROJECTS, TextTable, find_tables
@@ -52,12 +53,15 @@ def _stated_score(lines: list[Line]) -> tuple[float | None, int | None]:
 
 def _apply_tables(content: ReportContent, tables: list[TextTable], name: str) -> None:
     for table in tables:
+        unit, seen, factor = stated_unit(table.units)
         if table.kind == PROJECTS and not content.found_project_table:
-            content.projects, found = projects_from_rows(table.rows, table.keys, name)
+            content.projects, found = projects_from_rows(table.rows, table.keys, name, factor)
             content.found_project_table = True
+            found = unit_issues(unit, seen, "project table", table.page, name) + found
         elif table.kind != PROJECTS and not content.found_budget_table:
-            content.budget_lines, found = budget_from_rows(table.rows, table.keys, name)
+            content.budget_lines, found = budget_from_rows(table.rows, table.keys, name, factor)
             content.found_budget_table = True
+            found = unit_issues(unit, seen, "budget execution table", table.page, name) + found
         else:
             continue
         content.issues.extend(found)

@@ -16,6 +16,7 @@ import pytest
 from jixiao.extract.api import extract_file
 from jixiao.extract.budget_table import read_budget_table
 from jixiao.extract.page_words import PageLayout, Word
+from jixiao.extract.reports import parse_report_text
 from jixiao.extract.vocabulary import amount_unit_in, amount_units_in, budget_measure
 from tests.test_extract_text_layer import FORM
 
@@ -143,3 +144,29 @@ def test_a_text_layer_stating_two_units_is_flagged_and_kept_as_printed(tmp_path:
     unclear = [i for i in record["issues"] if i["code"] == "amount_unit_unclear"]
     assert [i["severity"] for i in unclear] == ["warning"]
     assert "元 and 万元" in unclear[0]["message"] or "万元 and 元" in unclear[0]["message"]
+
+
+def test_a_report_table_in_yuan_is_stored_and_checked_in_wan_yuan() -> None:
+    """A third-party report's project table under 单位：元: projects in 万元, and the sum
+    check's typed numbers in 万元 too (the warehouse compares them with the projects)."""
+    from tests.test_extract_reports import REPORT
+
+    head, project_part = REPORT.rsplit("单位：万元", 1)
+    for printed, yuan in (
+        ("700.00 50.00 7.14% 750.00 610.00", "7,000,000 500,000 7.14% 7,500,000 6,100,000"),
+        ("500.00 50.00 10.00% 550.00 450.00", "5,000,000 500,000 10.00% 5,500,000 4,500,000"),
+        ("200.00 0.00 0.00% 200.00 150.00", "2,000,000 0 0.00% 2,000,000 1,500,000"),
+    ):
+        assert printed in project_part
+        project_part = project_part.replace(printed, yuan)
+    in_yuan = head + "单位：元" + project_part
+    read, converted = parse_report_text(REPORT, "r.txt"), parse_report_text(in_yuan, "r.txt")
+    assert converted.projects == read.projects
+    assert converted.budget_lines == read.budget_lines
+    codes = [i["code"] for i in converted.issues]
+    assert codes == ["amounts_converted", "project_sum_mismatch"]
+    mismatch = converted.issues[1]
+    assert (mismatch["observed"], mismatch["expected"]) == (
+        read.issues[0]["observed"],
+        read.issues[0]["expected"],
+    )
