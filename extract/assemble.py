@@ -245,6 +245,9 @@ def fill_narrative_record(
     record["totals"] = totals(content.total_score, content.grade)
     found = record["issues"]
     found.extend(_metadata_issues(content.department, fiscal_year, name))
+    page = content.budget_lines[0]["page"] if content.budget_lines else None
+    for unit in dict.fromkeys(content.amount_units):  # each figure says its own unit
+        found.extend(unit_issues(unit, [unit], "text", page, name))
     if not content.budget_lines:
         found.append(
             issue(

@@ -3,7 +3,8 @@
 The report has no tables to speak of; its budget figures are sentences such as
 ``调整后预算数为 12,345.67万元，执行数为 12,000.00万元，执行率为 97.20%``. Each figure is
 found by its phrase in the whitespace-free text, and keeps the page of the line where
-the phrase starts. The figures make one budget line (dimension 合计, item 合计).
+the phrase starts; written in 元, 千元 or 亿元 it is converted to 万元 by its own unit.
+The figures make one budget line (dimension 合计, item 合计).
 自评得分 / 评价等级, when stated, become the totals.
 """
 
@@ -12,12 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from jixiao.extract.budget import in_unit
 from jixiao.extract.metadata import department_from_title
 from jixiao.extract.normalize import compact, parse_number, parse_rate
 from jixiao.extract.record import BudgetLine
 from jixiao.extract.text_layer import Line, split_lines
+from jixiao.extract.vocabulary import AMOUNT_UNITS
 
-_AMOUNT = r"([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?)万元"
+# a figure and the unit written after it (万元, or 元 / 千元 / 亿元: converted to 万元)
+_UNIT = "|".join(sorted(AMOUNT_UNITS, key=len, reverse=True))
+_AMOUNT = rf"([+-]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?)({_UNIT})"
 _LINK = r"(?:为|是|:|达|共计|合计)?"
 PATTERNS: dict[str, re.Pattern[str]] = {
     "initial_budget": re.compile(r"年初预算(?:数|安排)?(?:合共|总额)?" + _LINK + _AMOUNT),
@@ -43,6 +48,7 @@ class NarrativeContent:
     budget_lines: list[BudgetLine] = field(default_factory=list)
     total_score: float | None = None
     grade: str | None = None
+    amount_units: list[str] = field(default_factory=list)  # the units the figures were written in
 
 
 def _flat_with_pages(lines: list[Line]) -> tuple[str, list[int]]:
@@ -71,7 +77,11 @@ def parse_narrative(text: str) -> NarrativeContent:
             figures[key] = None
             continue
         value = match.group(1)
-        figures[key] = parse_rate(value) if key == "reported_rate" else parse_number(value)
+        if key == "reported_rate":
+            figures[key] = parse_rate(value)
+        else:
+            figures[key] = in_unit(parse_number(value), AMOUNT_UNITS[match.group(2)])
+            content.amount_units.append(match.group(2))
         if key != "initial_budget" and page is None:
             page = pages[match.start()]
     if any(figures[key] is not None for key in ("budget", "actual", "reported_rate")):

@@ -170,3 +170,18 @@ def test_a_report_table_in_yuan_is_stored_and_checked_in_wan_yuan() -> None:
         read.issues[0]["observed"],
         read.issues[0]["expected"],
     )
+
+
+def test_narrative_figures_are_converted_by_the_unit_written_after_each(tmp_path: Path) -> None:
+    path = tmp_path / "narrative.txt"
+    path.write_text(
+        "广州市越秀区司法局2022年度部门整体支出绩效自评报告\n\n"
+        "2022年度，本部门年初预算数为0.12亿元，调整后预算数为\n"
+        "11,505,000.00元，执行数为1,100.25万元，执行率为95.63%。\n",
+        encoding="utf-8",
+    )
+    record = extract_file(path)
+    (line,) = record["budget_lines"]
+    assert (line["initial_budget"], line["budget"], line["actual"]) == (1200.0, 1150.5, 1100.25)
+    converted = [i["message"] for i in record["issues"] if i["code"] == "amounts_converted"]
+    assert len(converted) == 2 and "亿元" in converted[0] and "printed in 元" in converted[1]
