@@ -61,6 +61,9 @@ def _read_table(rows: list[TableRow], start: int) -> tuple[TextTable | None, int
     kind = PROJECTS if any("名称" in text for text in texts) else BUDGET
     table = TextTable(kind, [keys[col] for col in value_cols])  # type: ignore[misc]
     table.units = [unit for text in texts if (unit := amount_unit_in(text)) is not None]
+    above = rows[start].above  # the 单位：… line printed over the table
+    stated = amount_unit_in(above) if "单位" in above else None
+    table.units += [stated] if stated is not None else []
     group: str | None = None
     while position < len(rows) and rows[position].table == rows[start].table:
         row = rows[position]

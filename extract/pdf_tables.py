@@ -34,6 +34,7 @@ class TableRow:
     page: int
     table: int
     cells: tuple[str | None, ...]
+    above: str = ""  # the text printed just above its table (a title, 单位：元 …)
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,17 @@ def read_pdf(
     return PdfContent(len(pages), chars, layouts, tables, tuple(scanned))
 
 
+ABOVE_TABLE_POINTS = 40.0  # how far above a ruled table its title and unit line are read
+
+
+def _text_above(page: pdfplumber.page.Page, top: float) -> str:
+    """Given a page and a table's top, return the text printed in the band just above it."""
+    if top <= 1:
+        return ""
+    band = (0, max(0.0, top - ABOVE_TABLE_POINTS), page.width, top)
+    return page.within_bbox(band).extract_text() or ""
+
+
 class _TableCollector:
     """Ruled tables and page texts gathered page by page (see ``read_tables``)."""
 
@@ -207,9 +219,12 @@ class _TableCollector:
             self.cell_text_pages.append(number)
         else:
             self.texts.append(page.extract_text() or "")
-        for cells_of_table in extracted:
+        for table, cells_of_table in zip(tables, extracted, strict=True):
             self.table_number += 1
-            self.rows.extend(TableRow(number, self.table_number, tuple(c)) for c in cells_of_table)
+            above = _text_above(page, table.bbox[1])
+            self.rows.extend(
+                TableRow(number, self.table_number, tuple(c), above) for c in cells_of_table
+            )
 
     def result(self) -> PdfTables:
         return PdfTables(self.texts, self.rows, self.cell_text_pages)

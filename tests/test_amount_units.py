@@ -185,3 +185,32 @@ def test_narrative_figures_are_converted_by_the_unit_written_after_each(tmp_path
     assert (line["initial_budget"], line["budget"], line["actual"]) == (1200.0, 1150.5, 1100.25)
     converted = [i["message"] for i in record["issues"] if i["code"] == "amounts_converted"]
     assert len(converted) == 2 and "亿元" in converted[0] and "printed in 元" in converted[1]
+
+
+def test_a_ruled_report_table_reads_the_unit_line_printed_over_it(sample_corpus: Path) -> None:
+    """The PDF path: the band above a ruled table is kept with its rows (a generated report
+    prints 单位：万元 there), and a table under 单位：元 is stored in 万元."""
+    from jixiao.extract.execution_rows import find_row_tables
+    from jixiao.extract.pdf_tables import TableRow, read_tables
+    from jixiao.extract.reports import parse_report_rows
+
+    report = next(sample_corpus.glob("*/*-report.pdf"))
+    tables = find_row_tables(read_tables(report.read_bytes(), report.name).rows)
+    assert [(table.kind, table.units) for table in tables] == [
+        ("budget", ["万元"]),
+        ("projects", ["万元"]),
+    ]
+    header = ("序号", "项目名称", "年初预算数", "调整金额", "调整后预算数", "支出数", "执行率")
+    body = [
+        ("", "合计", "7,000,000.00", "500,000.00", "7,500,000.00", "6,000,000.00", "80.00%"),
+        ("1", "甲项目", "5,000,000.00", "500,000.00", "5,500,000.00", "4,500,000.00", "81.82%"),
+        ("2", "乙项目", "2,000,000.00", "0.00", "2,000,000.00", "1,500,000.00", "75.00%"),
+    ]
+    above = "表2 项目支出资金执行情况\n单位：元"
+    rows = [TableRow(3, 1, cells, above) for cells in (header, *body)]
+    content = parse_report_rows(rows, "", "r.pdf")
+    assert [(p["name"], p["adjusted_budget"], p["actual"]) for p in content.projects] == [
+        ("甲项目", 550.0, 450.0),
+        ("乙项目", 200.0, 150.0),
+    ]
+    assert [i["code"] for i in content.issues] == ["amounts_converted"]
