@@ -340,6 +340,7 @@ def _with_scans(
     read = {page.layout.number: page.layout for page in pages}
     turned = max(abs(page.skew_degrees) for page in pages)
     sealed = [page.layout.number for page in pages if page.seal_pixels]
+    stood = [page.layout.number for page in pages if page.quarter_turns]
     record["issues"].append(
         issue(
             "info",
@@ -347,6 +348,11 @@ def _with_scans(
             f"{name}: page(s) {_page_list(list(read))} have no text layer and were read by "
             f"OCR ({ENGINE}, {cfg.ocr_dpi} dpi); pages turned by up to {turned:.2f}° were "
             "straightened"
+            + (
+                f"; p.{_page_list(stood)} scanned sideways or upside down, stood up"
+                if stood
+                else ""
+            )
             + (f"; seal ink removed on p.{_page_list(sealed)}" if sealed else "")
             + "; every number keeps its OCR confidence (ocr_values)",
             min(read),

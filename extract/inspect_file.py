@@ -143,6 +143,7 @@ def _ocr(record: Record, evidence: Evidence) -> dict[str, Any] | None:
             {
                 "page": page.layout.number,
                 "turned_degrees": round(page.skew_degrees, 2),
+                "quarter_turns": page.quarter_turns,
                 "seal_pixels_removed": page.seal_pixels,
                 "seal_lines_dropped": page.dropped_lines,
                 "words": len(page.layout.words),
@@ -185,7 +186,9 @@ def format_inspection(report: dict[str, Any]) -> str:
     if ocr is not None:
         for page in ocr["pages"]:
             out.append(
-                f"OCR p.{page['page']}     turned {page['turned_degrees']}° back · "
+                f"OCR p.{page['page']}     "
+                + (f"stood up ({page['quarter_turns'] * 90}°) · " if page["quarter_turns"] else "")
+                + f"turned {page['turned_degrees']}° back · "
                 f"{page['words']} words (lowest confidence {_value(page['lowest_confidence'])})"
                 f" · {page['rules']} rules from pixels · seal: {page['seal_pixels_removed']} px "
                 f"removed, {page['seal_lines_dropped']} line(s) dropped · {page['seconds']} s"

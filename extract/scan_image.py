@@ -42,6 +42,7 @@ class PageImage:
     height_points: float
     skew_degrees: float  # how far the page was turned to straighten it
     seal_pixels: int  # red pixels removed as seal ink
+    quarter_turns: int = 0  # quarter turns (counter-clockwise) that stood the page upright
 
     @property
     def points_per_pixel(self) -> float:
@@ -156,6 +157,29 @@ def prepare_page(page: object, number: int, dpi: float) -> PageImage:
     grey = cv2.medianBlur(grey, 3)  # scanner noise: specks OCR would read as strokes
     angle = skew_of(grey)
     return PageImage(number, straighten(grey, angle), dpi, width, height, angle, seal)
+
+
+def turned(image: PageImage, quarters: int) -> PageImage:
+    """Given a straightened page and a number of quarter turns (counter-clockwise), return
+    the page turned by them: a page scanned sideways (1 or 3) is straightened again, its
+    lines now across; width and height swap with it."""
+    pixels = np.ascontiguousarray(np.rot90(image.pixels, quarters))
+    width, height = image.width_points, image.height_points
+    angle = image.skew_degrees
+    if quarters % 2:
+        width, height = height, width
+        angle = skew_of(pixels)
+        pixels = straighten(pixels, angle)
+    return PageImage(
+        image.number,
+        pixels,
+        image.dpi,
+        width,
+        height,
+        angle,
+        image.seal_pixels,
+        (image.quarter_turns + quarters) % 4,
+    )
 
 
 def turned_degrees(quad: list[list[float]]) -> float:

@@ -29,8 +29,16 @@ from jixiao.extract.normalize import nfkc
 from jixiao.extract.ocr_engine import OcrChar, OcrLine, recognise
 from jixiao.extract.ocr_lexicon import correct
 from jixiao.extract.page_words import PageLayout, Rule, Word
-from jixiao.extract.scan_image import PageImage, prepare_page, rules_of, turned_degrees
+from jixiao.extract.scan_image import (
+    PageImage,
+    prepare_page,
+    rules_of,
+    turned,
+    turned_degrees,
+)
 
+TALL_SHARE = 1.5  # a text line this much taller than wide stands: the page lies sideways
+UPRIGHT_CONFIDENCE = 0.85  # read with less, a page may be upside down: read it turned
 MAX_TURN_DEGREES = 8.0  # a text line turned further than this is a seal's lettering …
 MAX_TURN_SHORT_DEGREES = 25.0  # … a box of one or two characters, further than this
 WORD_GAP_SHARE = 0.9  # a gap wider than this share of the line's height ends a word
@@ -45,6 +53,7 @@ class ScannedPage:
     seal_pixels: int
     dropped_lines: int  # turned lines dropped as a seal's lettering
     seconds: float
+    quarter_turns: int = 0  # the page was scanned sideways (1, 3) or upside down (2)
 
 
 def _crosses_rule(left: OcrChar, right: OcrChar, rules: list[Rule], scale: float) -> bool:
@@ -116,21 +125,64 @@ def is_seal_lettering(line: OcrLine) -> bool:
     return turn > (MAX_TURN_DEGREES if long_line else MAX_TURN_SHORT_DEGREES)
 
 
+def _is_tall(line: OcrLine) -> bool:
+    xs = [point[0] for point in line.quad]
+    ys = [point[1] for point in line.quad]
+    return max(ys) - min(ys) > TALL_SHARE * (max(xs) - min(xs))
+
+
+def _confidence(lines: list[OcrLine]) -> float:
+    """Given OCR lines, return their confidence weighted by their length (0 without any)."""
+    sizes = [max(1, len(line.text)) for line in lines]
+    return sum(line.confidence * size for line, size in zip(lines, sizes, strict=True)) / max(
+        1, sum(sizes)
+    )
+
+
+def upright(image: PageImage, threads: int = 1) -> tuple[PageImage, list[OcrLine]]:
+    """Given a prepared page, return it stood upright and its OCR lines.
+
+    A page whose text lines OCR finds mostly standing (taller than wide) was scanned
+    sideways: it is turned a quarter each way and read again. A page read with less than
+    ``UPRIGHT_CONFIDENCE`` may be upside down: it is read turned half round. The reading
+    OCR is surest of is kept; an upright page costs no second reading.
+    """
+    lines = recognise(image.pixels, threads)
+    if sum(map(_is_tall, lines)) > len(lines) / 2:
+        candidates = [1, 3]
+    elif _confidence(lines) < UPRIGHT_CONFIDENCE:
+        candidates = [2]
+    else:
+        return image, lines
+    best = (image, lines) if candidates == [2] else None
+    for quarters in candidates:
+        turned_image = turned(image, quarters)
+        found = recognise(turned_image.pixels, threads)
+        if best is None or _confidence(found) > _confidence(best[1]):
+            best = (turned_image, found)
+        if _confidence(found) >= UPRIGHT_CONFIDENCE:
+            break
+    return best  # type: ignore[return-value]
+
+
 def read_page_image(image: PageImage, threads: int = 1) -> ScannedPage:
     """Given a prepared page image, return its words and rules as a scanned page."""
     started = time.monotonic()
+    image, lines = upright(image, threads)
     rules = rules_of(image.pixels, image.dpi)
     vertical = [rule for rule in rules if not rule.horizontal]
     words: list[Word] = []
     dropped = 0
-    for line in recognise(image.pixels, threads):
+    for line in lines:
         if is_seal_lettering(line):
             dropped += 1
             continue
         words.extend(words_of_line(line, vertical, image.points_per_pixel, image.number))
     layout = PageLayout(image.number, image.width_points, image.height_points, words, rules)
     seconds = time.monotonic() - started
-    return ScannedPage(layout, image.skew_degrees, image.seal_pixels, dropped, seconds)
+    return ScannedPage(
+        layout, image.skew_degrees, image.seal_pixels, dropped, seconds, image.quarter_turns
+    )
 
 
 def _read_batch(data: bytes, numbers: list[int], dpi: int, threads: int) -> list[ScannedPage]:

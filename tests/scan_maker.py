@@ -38,6 +38,7 @@ class ScanStyle:
     blur: float = 0.6  # Gaussian radius in pixels
     noise: float = 6.0  # standard deviation of grey levels added
     seed: int = 0
+    quarter_turns: tuple[int, ...] = ()  # per page: fed sideways (1, 3) or upside down (2)
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -93,6 +94,9 @@ def scan_page(page: Image.Image, style: ScanStyle, number: int) -> Image.Image:
     if style.seal and number == 1:
         page = _stamp(page, style)
     page = page.rotate(style.degrees, resample=Image.BICUBIC, fillcolor="white")
+    quarters = style.quarter_turns[number - 1] if number <= len(style.quarter_turns) else 0
+    if quarters:
+        page = page.rotate(90 * quarters, expand=True)
     if style.blur:
         page = page.filter(ImageFilter.GaussianBlur(style.blur))
     if not style.colour:

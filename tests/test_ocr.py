@@ -91,6 +91,25 @@ def test_a_scanned_form_reads_like_its_text_pdf(
     assert any(i["code"] == codes.READ_BY_OCR for i in record["issues"])
 
 
+def test_pages_scanned_sideways_or_upside_down_are_stood_up(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    """Page 1 fed a quarter turn counter-clockwise, page 2 upside down: each is stood up
+    (three quarter turns back, two) before its words are read, and the form reads as well
+    as an upright scan; the record and inspect say so."""
+    from jixiao.extract.inspect_file import format_inspection, inspection
+
+    style = ScanStyle(degrees=0.5, quarter_turns=(1, 2), seal=False)
+    scan = scan_pdf(sample_corpus / FORM, tmp_path / "turned.pdf", style)
+    record, evidence = extract_with_evidence(scan)
+    assert [page.quarter_turns for page in evidence.scanned] == [3, 2]
+    assert _accuracy(record, _truth(sample_corpus / FORM)) >= FIELD_ACCURACY
+    (read,) = [i for i in record["issues"] if i["code"] == codes.READ_BY_OCR]
+    assert "p.1-2 scanned sideways or upside down, stood up" in read["message"]
+    shown = format_inspection(inspection(record, evidence))
+    assert "OCR p.1     stood up (270°)" in shown and "OCR p.2     stood up (180°)" in shown
+
+
 def _differences(text: dict[str, Any], scan: dict[str, Any]) -> list[tuple[str, int, str]]:
     """Return (section, row index, key) of every value the scan reads differently."""
     found = []
