@@ -28,7 +28,14 @@ from jixiao.extract.metadata import (
 from jixiao.extract.narrative import parse_narrative
 from jixiao.extract.ocr_confidence import flag_low_confidence
 from jixiao.extract.page_words import PageLayout, is_layout_text, layouts_of_text
-from jixiao.extract.pdf_tables import PdfContent, PdfReadError, read_pdf, read_tables, read_texts
+from jixiao.extract.pdf_tables import (
+    PdfContent,
+    PdfReadError,
+    read_pdf,
+    read_tables,
+    read_texts,
+    stood_up,
+)
 from jixiao.extract.record import Record, empty_record
 from jixiao.extract.reports import parse_report_rows, parse_report_text
 from jixiao.extract.text_layer import parse_text, split_lines
@@ -201,6 +208,23 @@ def _opens_a_report(first_page: str) -> bool:
     return families.classify(first_page) == families.EVALUATION_REPORT
 
 
+def _say_turned(record: Record, turned: dict[int, int], name: str) -> None:
+    """Add the info that pages whose text was turned were read stood up."""
+    by_turn: dict[int, list[int]] = {}
+    for number, turn in sorted(turned.items()):
+        by_turn.setdefault(turn, []).append(number)
+    parts = [f"p.{_page_list(pages)} turned {turn}°" for turn, pages in by_turn.items()]
+    record["issues"].append(
+        issue(
+            "info",
+            codes.PAGES_TURNED,
+            f"{name}: the text of {', '.join(parts)} (printed sideways or displayed turned); "
+            "read with those pages stood up",
+            min(turned),
+        )
+    )
+
+
 def _pdf_report(
     record: Record, content: PdfContent, data: bytes, name: str, evidence: Evidence
 ) -> Record:
@@ -224,6 +248,11 @@ def _pdf_report(
 def _extract_pdf(record: Record, data: bytes, name: str, evidence: Evidence) -> Record:
     try:
         content = read_pdf(data, name, max_pages(), wants_tables=_opens_a_report)
+        if content.turned:  # read again with those pages stood up: every reader sees them so
+            turned = content.turned
+            data = stood_up(data, turned)
+            content = read_pdf(data, name, max_pages(), wants_tables=_opens_a_report)
+            _say_turned(record, turned, name)
     except PdfReadError as exc:
         return _error(record, exc.code, exc.message, exc.page)
     record["source"]["pages"] = content.pages

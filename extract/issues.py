@@ -57,6 +57,7 @@ READ_BY_OCR = "read_by_ocr"  # pages without a text layer were read by OCR
 TEXT_LAYER_FALLBACK = "text_layer_fallback"
 BORDERLESS_TABLES = "borderless_tables"
 AMOUNTS_CONVERTED = "amounts_converted"  # printed in 元/千元/亿元, stored in 万元
+PAGES_TURNED = "pages_turned"  # text printed or displayed sideways/upside down: read stood up
 
 
 def issue(

@@ -9,7 +9,9 @@ line number its y. Readers downstream never ask where a page came from.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from statistics import median
@@ -159,6 +161,17 @@ def _rules_of(page: Any) -> list[Rule]:
                 )
             )
     return rules
+
+
+def text_turn(chars: Sequence[dict[str, Any]]) -> int:
+    """Given a page's characters, return how far most of its text is turned as displayed:
+    0, 90, 180 or 270 degrees counter-clockwise (a table printed sideways on its page, or
+    a page displayed turned by its /Rotate), from the characters' text matrices."""
+    turns = Counter(
+        round(math.degrees(math.atan2(char["matrix"][1], char["matrix"][0])) / 90) % 4 * 90
+        for char in chars
+    )
+    return turns.most_common(1)[0][0] if turns else 0
 
 
 def layout_of_pdf_page(page: Any, number: int) -> PageLayout:

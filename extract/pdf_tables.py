@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
+import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from jixiao.extract import issues as codes
-from jixiao.extract.page_words import PageLayout, layout_of_pdf_page, lines_of
+from jixiao.extract.page_words import PageLayout, layout_of_pdf_page, lines_of, text_turn
 
 __all__ = ["PdfContent", "PdfReadError", "PdfTables", "TableRow", "read_pdf", "read_tables"]
 
@@ -55,6 +56,7 @@ class PdfContent:
     layouts: list[PageLayout]
     tables: PdfTables | None = None  # read in the same pass when page 1 opens a report
     scanned: tuple[int, ...] = ()  # pages without text that are one picture (OCR reads them)
+    turned: dict[int, int] = field(default_factory=dict)  # page → degrees its text is turned
 
     @property
     def texts(self) -> list[str]:
@@ -158,6 +160,7 @@ def read_pdf(
     """
     layouts: list[PageLayout] = []
     scanned: list[int] = []
+    turned: dict[int, int] = {}
     collector: _TableCollector | None = None
     chars = 0
     with _open(data, name) as pdf:
@@ -174,6 +177,8 @@ def read_pdf(
         for number, page in enumerate(pages, start=1):
             try:
                 chars += len(page.chars)
+                if turn := text_turn(page.chars):
+                    turned[number] = turn
                 layouts.append(layout_of_pdf_page(page, number))
                 if not layouts[-1].words and is_scanned_page(page):
                     scanned.append(number)
@@ -187,7 +192,25 @@ def read_pdf(
             finally:
                 page.close()
     tables = collector.result() if collector is not None else None
-    return PdfContent(len(pages), chars, layouts, tables, tuple(scanned))
+    return PdfContent(len(pages), chars, layouts, tables, tuple(scanned), turned)
+
+
+def stood_up(data: bytes, turned: dict[int, int]) -> bytes:
+    """Given a PDF's bytes and how far the text of some pages is turned as displayed,
+    return the PDF with those pages displayed turned back (their /Rotate changed), so every
+    reader sees their text run left to right: a form printed sideways on a portrait page,
+    or a page saved displayed sideways."""
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        for number, turn in turned.items():
+            page = pdf[number - 1]
+            page.set_rotation((page.get_rotation() + turn) % 360)
+            page.close()
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+    finally:
+        pdf.close()
 
 
 ABOVE_TABLE_POINTS = 40.0  # how far above a ruled table its title and unit line are read
