@@ -233,6 +233,22 @@ def ocr_doubts(submission: Submission) -> None:
         )
 
 
+def read_in_part(code: str) -> Callable[[Submission], None]:
+    """Add the warning the extractor gives a document it read only in part (``code``)."""
+
+    def change(submission: Submission) -> None:
+        submission.issues.append(
+            {
+                "path": f"inbox/{submission.fiscal_year}/{submission.sha256}.pdf",
+                "severity": "warning",
+                "code": code,
+                "message": f"not all of it was read ({code}, any wording)",
+            }
+        )
+
+    return change
+
+
 @dataclass(frozen=True)
 class Violation:
     """A crafted submission that must fail ``check`` with ``severity``, and nothing else."""
@@ -338,7 +354,11 @@ VIOLATIONS: tuple[Violation, ...] = (
         variant(
             CLEAN_FORM,
             "dimensions_disagree",
-            set_row("budget_lines", 5, budget=110.0, reported_rate=0.7273),
+            both(
+                set_row("budget_lines", 5, budget=110.0, reported_rate=0.7273),
+                read_in_part("amount_unit_unclear"),  # two units stated: maybe why
+                read_in_part("missing_total_score"),
+            ),
         ),
     ),
     Violation(  # the same mistake in a scan: a likely misread (fct_department_year)

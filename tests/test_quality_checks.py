@@ -247,6 +247,16 @@ def test_the_scans_department_years_list_what_ocr_doubted(marts: Path) -> None:
     ]
 
 
+def test_submissions_read_in_part_are_listed_with_what_was_not_read(marts: Path) -> None:
+    """mart_partly_read_submissions: a missing part and an unclear amount unit list the
+    submission (with both codes); ordinary findings (an OCR doubt, a sum) do not."""
+    with duckdb.connect(str(marts), read_only=True) as con:
+        rows = con.execute(
+            "select sha256, missing_parts, gap_count from marts.mart_partly_read_submissions"
+        ).fetchall()
+    assert rows == [("dimensions_disagree", "amount_unit_unclear, missing_total_score", 2)]
+
+
 def test_a_mart_that_lost_rows_fails_the_marts_build(marts: Path, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.duckdb"
     shutil.copy(marts, damaged)

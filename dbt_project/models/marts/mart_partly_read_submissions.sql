@@ -1,6 +1,7 @@
 -- 部分读取的报送 (submissions read only in part): every loaded submission whose
 -- extraction record says a part of the document was not read — issue codes
--- partly_read and missing_* (see extract/issues.py) — with what was missing.
+-- partly_read, missing_* and amount_unit_unclear (a budget table stating two units: its
+-- amounts' unit was not read; see extract/issues.py) — with what was missing.
 -- A thinner record is never silently complete: this is where it shows.
 
 with
@@ -28,7 +29,9 @@ gaps_per_submission as (
 
     from extraction_issues
 
-    where issue_code = 'partly_read' or starts_with(issue_code, 'missing_')
+    where
+        issue_code in ('partly_read', 'amount_unit_unclear')
+        or starts_with(issue_code, 'missing_')
 
     group by 1
 
