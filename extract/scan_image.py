@@ -23,7 +23,7 @@ import numpy as np
 
 from jixiao.extract.page_words import Rule
 
-MAX_SKEW_DEGREES = 3.0  # a page fed further off than this is not straightened
+MAX_SKEW_DEGREES = 5.0  # a page fed further off than this is not straightened
 SKEW_STEP_DEGREES = 0.05
 RULE_MIN_INCHES = 0.5  # a dark run at least this long (and thin) is a ruling line
 RULE_MAX_THICKNESS_INCHES = 0.03

@@ -295,7 +295,7 @@ def _page_pixels(sample_corpus: Path) -> np.ndarray:
     return np.asarray(image)
 
 
-@pytest.mark.parametrize("degrees", [-1.0, -0.35, 0.0, 0.6, 1.0])
+@pytest.mark.parametrize("degrees", [-4.5, -1.0, -0.35, 0.0, 0.6, 1.0, 4.0])
 def test_skew_is_measured_and_straightened(sample_corpus: Path, degrees: float) -> None:
     page = Image.fromarray(_page_pixels(sample_corpus))
     turned = np.asarray(page.rotate(degrees, fillcolor="white").convert("L"))
