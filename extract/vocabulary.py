@@ -116,7 +116,7 @@ _UNITS = "|".join(sorted(AMOUNT_UNITS, key=len, reverse=True))
 # stated unit (单位：元, 金额单位：万元); NFKC has made the brackets and colon half-width
 _UNIT_IN_BRACKETS = re.compile(rf"\(({_UNITS})\)$")
 _UNIT_STATED = re.compile(rf"单位:({_UNITS})(?![\u4e00-\u9fff/])")  # not 单位:元/人
-_TRAILING_UNIT = re.compile(rf"\((?:{_UNITS}|%)\)$")
+_TRAILING_UNIT = re.compile(rf"(?:\((?:{_UNITS}|%)\)|%)$")  # 全年预算数(万元), 执行率%
 
 
 def amount_unit_in(text: str | None) -> str | None:
@@ -187,6 +187,15 @@ ITEM_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("财政拨款", "资金来源"),
     ("其他资金", "资金来源"),
     ("上年结转", "资金来源"),
+    # the sources the national and provincial templates list under 资金来源 / 收入
+    ("一般公共预算", "资金来源"),
+    ("政府性基金", "资金来源"),
+    ("国有资本经营", "资金来源"),
+    ("财政专户", "资金来源"),
+    ("单位资金", "资金来源"),
+    ("事业收入", "资金来源"),
+    ("经营收入", "资金来源"),
+    ("其他收入", "资金来源"),
     ("基本支出", "资金结构"),
     ("项目支出", "资金结构"),
     ("本级支出", "预算级次"),

@@ -1,4 +1,6 @@
-"""Budget amounts printed in another unit than 万元 are stored in 万元, and say so.
+"""Budget tables of other templates: amounts printed in another unit than 万元 are stored
+in 万元, and say so; headings carrying a unit or a % sign, and sources printed without a
+group, are read.
 
 A form may print its amounts in 元, 千元 or 亿元: in its column headings (全年预算数（元）),
 in the label of the table (年度部门整体支出规模（千元）, wrapped over lines), or on a line of
@@ -214,3 +216,15 @@ def test_a_ruled_report_table_reads_the_unit_line_printed_over_it(sample_corpus:
         ("乙项目", 200.0, 150.0),
     ]
     assert [i["code"] for i in content.issues] == ["amounts_converted"]
+
+
+def test_headings_with_a_percent_sign_and_sources_without_a_group_are_read() -> None:
+    """A budget table of another province: 执行率% as a heading, and sources named without
+    a 按资金来源 group (一般公共预算拨款, 财政专户管理资金 …) still fall under 资金来源."""
+    from jixiao.extract.vocabulary import dimension_of
+
+    assert budget_measure("执行率%") == budget_measure("执行率（%）") == "rate"
+    for item in ("一般公共预算拨款", "政府性基金预算拨款", "财政专户管理资金", "事业收入"):
+        assert dimension_of(None, item) == "资金来源", item
+    assert dimension_of(None, "年度资金总额") == "合计"
+    assert dimension_of("按支出性质分", "事业收入") == "资金结构"  # a printed group wins
