@@ -40,6 +40,7 @@ from jixiao.extract.vocabulary import (
     indicator_field,
     is_group_header,
     strip_prefix,
+    unit_statement_in,
 )
 
 AMOUNTS: tuple[str, ...] = (INITIAL_BUDGET, BUDGET, ACTUAL_AMOUNT)
@@ -113,7 +114,7 @@ def _units_stated(lines: Sequence[Line], start: int, end: int) -> list[str]:
         below = lines[index + 1].words if index + 1 < len(lines) else ()
         for word in line.words:
             if index < first:  # far above the table: only 单位：… statements
-                unit = amount_unit_in(word.text) if "单位" in word.text else None
+                unit = unit_statement_in(word.text)
             else:
                 unit = amount_unit_in(word.text)
                 under = next((w for w in below if abs(w.x0 - word.x0) <= w.height), None)

@@ -14,7 +14,7 @@ from jixiao.extract.execution import ExecRow, column_key
 from jixiao.extract.execution_text import BUDGET, PROJECTS, TextTable
 from jixiao.extract.normalize import compact, is_rate, join_lines
 from jixiao.extract.pdf_tables import TableRow
-from jixiao.extract.vocabulary import amount_unit_in
+from jixiao.extract.vocabulary import amount_unit_in, unit_statement_in
 
 
 def _has_values(cells: tuple[str | None, ...]) -> bool:
@@ -61,8 +61,7 @@ def _read_table(rows: list[TableRow], start: int) -> tuple[TextTable | None, int
     kind = PROJECTS if any("名称" in text for text in texts) else BUDGET
     table = TextTable(kind, [keys[col] for col in value_cols])  # type: ignore[misc]
     table.units = [unit for text in texts if (unit := amount_unit_in(text)) is not None]
-    above = rows[start].above  # the 单位：… line printed over the table
-    stated = amount_unit_in(above) if "单位" in above else None
+    stated = unit_statement_in(rows[start].above)  # the 单位：… line printed over the table
     table.units += [stated] if stated is not None else []
     group: str | None = None
     while position < len(rows) and rows[position].table == rows[start].table:

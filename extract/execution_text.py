@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from jixiao.extract.execution import ExecRow, keys_from_header, label_text, strip_sequence
 from jixiao.extract.normalize import compact, is_placeholder, is_rate
 from jixiao.extract.text_layer import Line
-from jixiao.extract.vocabulary import amount_unit_in, amount_units_in
+from jixiao.extract.vocabulary import amount_units_in, unit_statement_in
 
 PROSE = re.compile(r"[。;:]|(?<!\d),|,(?!\d{3})")  # NFKC: ，→,  ；→;  ：→:
 MAX_LABEL = 60
@@ -152,7 +152,7 @@ def _unit_above(lines: list[Line], position: int) -> list[str]:
     for line in reversed(lines[max(0, position - UNIT_LINES_ABOVE) : position]):
         if _trailing_values(line.text.split()):
             return []
-        unit = amount_unit_in(line.text) if "单位" in line.text else None
+        unit = unit_statement_in(line.text)
         if unit is not None:
             return [unit]
     return []

@@ -128,6 +128,13 @@ def amount_unit_in(text: str | None) -> str | None:
     return found.group(1) if found else None
 
 
+def unit_statement_in(text: str | None) -> str | None:
+    """Given a line or note, return the amount unit it states in words (``金额单位：元`` →
+    ``元``), else None: a line away from a table counts only when it says 单位."""
+    found = _UNIT_STATED.search(compact(text))
+    return found.group(1) if found else None
+
+
 def amount_units_in(pieces: list[str]) -> list[str]:
     """Given the labels of a flattened table in printed order, return every amount unit they
     state: a unit in brackets, read across pieces (规模（万 / 元）), or a statement
